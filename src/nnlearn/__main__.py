@@ -1,0 +1,5 @@
+import sys
+
+from nnlearn.cli import main
+
+sys.exit(main())

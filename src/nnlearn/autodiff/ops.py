@@ -1,0 +1,498 @@
+"""The primitives: each forward computation with its vector-Jacobian product beside it.
+
+A rule ``lambda g, out: ...`` maps ``g = ∂L/∂out`` to ∂L/∂input. Rules use only the
+operations of this module, so gradients can be differentiated again. Everything that is
+not here (softmax, softplus's cousins, the losses, ...) is composed from these.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from nnlearn.autodiff.tensor import Tensor, record
+
+Axis = int | Sequence[int] | None
+
+
+def lift(x: Any, like: Tensor | None = None) -> Tensor:
+    """``x`` as a Tensor; constants take the floating dtype of ``like``."""
+    if isinstance(x, Tensor):
+        return x
+    if like is not None and np.issubdtype(like.dtype, np.floating):
+        return Tensor(np.asarray(x, dtype=like.dtype))
+    array = np.asarray(x)
+    return Tensor(array if np.issubdtype(array.dtype, np.floating) else array.astype(np.float64))
+
+
+def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    like = a if isinstance(a, Tensor) else b
+    return lift(a, like), lift(b, like)
+
+
+def _broadcast_shape(op: str, a: Tensor, b: Tensor) -> None:
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {a.shape} and {b.shape} do not broadcast; expected equal sizes "
+            "or size 1 in each trailing dimension"
+        ) from None
+
+
+def unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    stretched = tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
+    return sum(g, tuple(range(lead)) + stretched, keepdims=True).reshape(shape)
+
+
+# ----- elementwise arithmetic --------------------------------------------------------
+def add(a: Any, b: Any) -> Tensor:
+    """a + b (broadcasting)."""
+    a, b = _pair(a, b)
+    _broadcast_shape("add", a, b)
+    return record(
+        a.data + b.data,
+        (a, lambda g, out: unbroadcast(g, a.shape)),
+        (b, lambda g, out: unbroadcast(g, b.shape)),
+    )
+
+
+def subtract(a: Any, b: Any) -> Tensor:
+    """a − b (broadcasting)."""
+    a, b = _pair(a, b)
+    _broadcast_shape("subtract", a, b)
+    return record(
+        a.data - b.data,
+        (a, lambda g, out: unbroadcast(g, a.shape)),
+        (b, lambda g, out: unbroadcast(-g, b.shape)),
+    )
+
+
+def multiply(a: Any, b: Any) -> Tensor:
+    """a ⊙ b (broadcasting)."""
+    a, b = _pair(a, b)
+    _broadcast_shape("multiply", a, b)
+    return record(
+        a.data * b.data,
+        (a, lambda g, out: unbroadcast(g * b, a.shape)),
+        (b, lambda g, out: unbroadcast(g * a, b.shape)),
+    )
+
+
+def divide(a: Any, b: Any) -> Tensor:
+    """a / b (broadcasting)."""
+    a, b = _pair(a, b)
+    _broadcast_shape("divide", a, b)
+    return record(
+        a.data / b.data,
+        (a, lambda g, out: unbroadcast(g / b, a.shape)),
+        (b, lambda g, out: unbroadcast(-g * out / b, b.shape)),
+    )
+
+
+def negative(a: Any) -> Tensor:
+    """−a."""
+    a = lift(a)
+    return record(-a.data, (a, lambda g, out: -g))
+
+
+def power(a: Any, b: Any) -> Tensor:
+    """a ** b; ∂/∂a = b a^(b−1), ∂/∂b = a^b log a."""
+    a, b = _pair(a, b)
+    _broadcast_shape("power", a, b)
+    return record(
+        a.data**b.data,
+        (a, lambda g, out: unbroadcast(g * b * a ** (b - 1), a.shape)),
+        (b, lambda g, out: unbroadcast(g * out * log(a), b.shape)),
+    )
+
+
+def exp(x: Any) -> Tensor:
+    """e^x; the derivative is the output itself."""
+    x = lift(x)
+    return record(np.exp(x.data), (x, lambda g, out: g * out))
+
+
+def log(x: Any) -> Tensor:
+    """Natural logarithm; d/dx = 1/x."""
+    x = lift(x)
+    return record(np.log(x.data), (x, lambda g, out: g / x))
+
+
+def sqrt(x: Any) -> Tensor:
+    """√x; d/dx = 1/(2√x)."""
+    x = lift(x)
+    return record(np.sqrt(x.data), (x, lambda g, out: g / (2 * out)))
+
+
+def abs(x: Any) -> Tensor:
+    """|x|; d/dx = sign(x) (0 at 0)."""
+    x = lift(x)
+    return record(np.abs(x.data), (x, lambda g, out: g * np.sign(x.data)))
+
+
+def tanh(x: Any) -> Tensor:
+    """tanh x; f' = 1 − f². A primitive because np.tanh is stable where exp overflows."""
+    x = lift(x)
+    return record(np.tanh(x.data), (x, lambda g, out: g * (1 - out * out)))
+
+
+def sigmoid(x: Any) -> Tensor:
+    """The logistic function σ(x) = 1/(1 + e^(−x)); σ' = σ(1 − σ).
+
+    A primitive for stability: it is evaluated through e^(−|x|), which never overflows.
+    """
+    x = lift(x)
+    z = np.exp(-np.abs(x.data))
+    value = np.where(x.data >= 0, 1 / (1 + z), z / (1 + z))
+    return record(value, (x, lambda g, out: g * out * (1 - out)))
+
+
+def softplus(x: Any) -> Tensor:
+    """log(1 + e^x), evaluated without overflow; f' = σ(x)."""
+    x = lift(x)
+    return record(np.logaddexp(0, x.data), (x, lambda g, out: g * sigmoid(x)))
+
+
+def arctan(x: Any) -> Tensor:
+    """tan⁻¹ x; f' = 1/(x² + 1)."""
+    x = lift(x)
+    return record(np.arctan(x.data), (x, lambda g, out: g / (x * x + 1)))
+
+
+def where(condition: ArrayLike, a: Any, b: Any) -> Tensor:
+    """a where ``condition`` holds, else b (the condition is a constant)."""
+    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
+    a, b = _pair(a, b)
+    return record(
+        np.where(cond, a.data, b.data),
+        (a, lambda g, out: unbroadcast(where(cond, g, 0), a.shape)),
+        (b, lambda g, out: unbroadcast(where(cond, 0, g), b.shape)),
+    )
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise max; at a tie the gradient goes to ``a``."""
+    a, b = _pair(a, b)
+    return where(a.data >= b.data, a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise min; at a tie the gradient goes to ``a``."""
+    a, b = _pair(a, b)
+    return where(a.data <= b.data, a, b)
+
+
+def clip(x: Any, low: float | None, high: float | None) -> Tensor:
+    """x limited to [low, high]; the gradient passes where x is inside."""
+    x = lift(x)
+    inside = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        inside &= x.data >= low
+    if high is not None:
+        inside &= x.data <= high
+    return record(np.clip(x.data, low, high), (x, lambda g, out: where(inside, g, 0)))
+
+
+def relu(x: Any) -> Tensor:
+    """max(0, x); the derivative is 1 for x ≥ 0, as in the course's table."""
+    return maximum(x, 0)
+
+
+def astype(x: Any, dtype: DTypeLike) -> Tensor:
+    """x converted to ``dtype``; the gradient is converted back."""
+    x = lift(x)
+    return record(x.data.astype(dtype), (x, lambda g, out: astype(g, x.dtype)))
+
+
+# ----- products ----------------------------------------------------------------------
+def _swap(x: Tensor) -> Tensor:
+    axes = list(range(x.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return transpose(x, axes)
+
+
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    """Matrix (or batched matrix) product of tensors with ndim ≥ 2."""
+    if a.shape[-1] != b.shape[-2]:
+        raise ValueError(
+            f"matmul: shapes {a.shape} and {b.shape} do not fit; expected a's last dimension "
+            f"({a.shape[-1]}) to equal b's second-to-last ({b.shape[-2]})"
+        )
+    return record(
+        a.data @ b.data,
+        (a, lambda g, out: unbroadcast(g @ _swap(b), a.shape)),
+        (b, lambda g, out: unbroadcast(_swap(a) @ g, b.shape)),
+    )
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """a @ b: matrix, matrix-vector, vector-vector and batched products, as NumPy."""
+    a, b = _pair(a, b)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(
+            f"matmul: operands must have at least 1 dimension, got {a.shape}, {b.shape}"
+        )
+    a2 = a.reshape(1, -1) if a.ndim == 1 else a
+    b2 = b.reshape(-1, 1) if b.ndim == 1 else b
+    out = _matmul(a2, b2)
+    if b.ndim == 1:
+        out = out.reshape(out.shape[:-1])
+    if a.ndim == 1:
+        out = out.reshape(out.shape[:-2] + out.shape[-1:])
+    return out
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """The potential of a layer, a = x W + b (fused).
+
+    Parameters
+    ----------
+    x : Tensor of shape (n_samples, in_features) or (in_features,)
+    weight : Tensor of shape (in_features, out_features)
+        The course's layout: one column per neuron.
+    bias : Tensor of shape (out_features,), optional
+
+    Returns
+    -------
+    Tensor of shape (n_samples, out_features) or (out_features,)
+    """
+    x, weight = lift(x), lift(weight)
+    if x.ndim == 1:
+        return linear(x.reshape(1, -1), weight, bias).reshape(-1)
+    if x.ndim != 2 or weight.ndim != 2 or x.shape[1] != weight.shape[0]:
+        raise ValueError(
+            f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}; "
+            "expected (n_samples, in_features) and (in_features, out_features)"
+        )
+    data = x.data @ weight.data
+    edges = [(x, lambda g, out: g @ weight.T), (weight, lambda g, out: x.T @ g)]
+    if bias is not None:
+        bias = lift(bias, weight)
+        if bias.shape != (weight.shape[1],):
+            raise ValueError(f"linear: bias of shape {bias.shape}, expected ({weight.shape[1]},)")
+        data += bias.data
+        edges.append((bias, lambda g, out: sum(g, 0)))
+    return record(data, *edges)
+
+
+# ----- reductions --------------------------------------------------------------------
+def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return tuple(a % ndim for a in axes) if ndim else ()
+
+
+def _expand(g: Tensor, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Tensor:
+    """Undo a reduction's shape: g with the reduced axes put back (size 1)."""
+    if keepdims:
+        return g
+    return g.reshape(tuple(1 if i in axes else n for i, n in enumerate(shape)))
+
+
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Σ over ``axis`` (all axes by default)."""
+    x = lift(x)
+    axes = _axes(axis, x.ndim)
+    return record(
+        np.sum(x.data, axis=axes, keepdims=keepdims),
+        (x, lambda g, out: broadcast_to(_expand(g, x.shape, axes, keepdims), x.shape)),
+    )
+
+
+def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The average over ``axis`` (all axes by default)."""
+    x = lift(x)
+    count = int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
+    return sum(x, axis, keepdims) / count
+
+
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The maximum over ``axis``; tied maxima share the gradient equally."""
+    x = lift(x)
+    axes = _axes(axis, x.ndim)
+    peak = np.max(x.data, axis=axes, keepdims=True)
+    share = (x.data == peak).astype(x.dtype)
+    share /= share.sum(axis=axes, keepdims=True)
+    value = peak if keepdims else peak.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+    return record(value, (x, lambda g, out: _expand(g, x.shape, axes, keepdims) * share))
+
+
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """The minimum over ``axis``: −max(−x)."""
+    return -max(-lift(x), axis, keepdims)
+
+
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Tensor:
+    """x repeated to ``shape`` by broadcasting; the gradient sums the copies."""
+    x = lift(x)
+    return record(np.broadcast_to(x.data, shape), (x, lambda g, out: unbroadcast(g, x.shape)))
+
+
+# ----- shape ---------------------------------------------------------------------------
+def reshape(x: Any, shape: int | Sequence[int]) -> Tensor:
+    """The same values in a new shape."""
+    x = lift(x)
+    try:
+        data = x.data.reshape(shape)
+    except ValueError:
+        raise ValueError(
+            f"reshape: cannot reshape {x.shape} ({x.size} values) to {shape}"
+        ) from None
+    return record(data, (x, lambda g, out: g.reshape(x.shape)))
+
+
+def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
+    """Permute axes (reverse them by default, as ``.T``)."""
+    x = lift(x)
+    order = tuple(range(x.ndim))[::-1] if axes is None else tuple(axes)
+    inverse = tuple(int(i) for i in np.argsort(order))
+    return record(np.transpose(x.data, order), (x, lambda g, out: transpose(g, inverse)))
+
+
+def _plain_index(index: Any) -> Any:
+    if isinstance(index, Tensor):
+        return index.data.astype(np.intp) if index.dtype != bool else index.data
+    if isinstance(index, tuple):
+        return tuple(_plain_index(i) for i in index)
+    return index
+
+
+def _is_basic(index: Any) -> bool:
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(p is None or p is Ellipsis or isinstance(p, int | slice) for p in parts)
+
+
+def getitem(x: Any, index: Any) -> Tensor:
+    """x[index]: basic slicing and integer-array (or boolean) indexing, as NumPy."""
+    x = lift(x)
+    index = _plain_index(index)
+    return record(x.data[index], (x, lambda g, out: scatter_add(g, index, x.shape)))
+
+
+def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Tensor:
+    """A zero array of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
+    g = lift(g)
+    data = np.zeros(shape, dtype=g.dtype)
+    if _is_basic(index):
+        data[index] = g.data
+    else:
+        np.add.at(data, index, g.data)
+    return record(data, (g, lambda h, out: getitem(h, index)))
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis."""
+    parts = [lift(t) for t in tensors]
+    if not parts:
+        raise ValueError("concatenate: expected at least one tensor")
+    ndim = parts[0].ndim
+    axis %= builtins.max(ndim, 1)
+    bounds = np.cumsum([0] + [p.shape[axis] for p in parts])
+    head = (slice(None),) * axis
+
+    def piece(i: int) -> Any:
+        return lambda g, out: g[(*head, slice(int(bounds[i]), int(bounds[i + 1])))]
+
+    return record(
+        np.concatenate([p.data for p in parts], axis=axis),
+        *((p, piece(i)) for i, p in enumerate(parts)),
+    )
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors of equal shape along a new axis."""
+    parts = [lift(t) for t in tensors]
+    if not parts:
+        raise ValueError("stack: expected at least one tensor")
+    axis %= parts[0].ndim + 1
+    head = (slice(None),) * axis
+
+    def piece(i: int) -> Any:
+        return lambda g, out: g[(*head, i)]
+
+    return record(
+        np.stack([p.data for p in parts], axis=axis),
+        *((p, piece(i)) for i, p in enumerate(parts)),
+    )
+
+
+# ----- fused softmax cross-entropy ---------------------------------------------------
+def logsumexp(x: Any, axis: int = -1, keepdims: bool = False) -> Tensor:
+    """log Σ e^x, shifted by the (constant) maximum so that nothing overflows."""
+    x = lift(x)
+    shift = Tensor(np.max(x.data, axis=axis, keepdims=True))
+    total = log(sum(exp(x - shift), axis, keepdims=True)) + shift
+    return total if keepdims else total.reshape(np.squeeze(total.data, axis).shape)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """z_i − log Σ_j e^(z_j), stable."""
+    x = lift(x)
+    return x - logsumexp(x, axis, keepdims=True)
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """e^(z_i − max z) / Σ_j e^(z_j − max z)."""
+    return exp(log_softmax(x, axis))
+
+
+def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean") -> Tensor:
+    """Cross-entropy of softmax(logits) against ``target``, fused and stable.
+
+    L = −Σ_i t_i log softmax(z)_i, whose gradient is softmax(z) − t.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (n_samples, n_classes)
+    target : array of shape (n_samples,) with class indices, or (n_samples, n_classes)
+        with probabilities (one-hot or soft). Targets are constants.
+    reduction : {"mean", "sum", "none"}
+    """
+    z = lift(logits)
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if z.ndim != 2:
+        raise ValueError(
+            f"cross_entropy: logits must have shape (n_samples, n_classes), got {z.shape}"
+        )
+    n, classes = z.shape
+    if t.shape == (n,):
+        if not np.issubdtype(t.dtype, np.integer):
+            if not np.all(np.mod(t, 1) == 0):
+                raise ValueError(
+                    "cross_entropy: target of shape (n_samples,) must hold class indices"
+                )
+            t = t.astype(np.intp)
+        if t.size and (t.min() < 0 or t.max() >= classes):
+            raise ValueError(
+                f"cross_entropy: class index out of range: got {t.min()}..{t.max()}, "
+                f"expected 0..{classes - 1}"
+            )
+        probs = np.zeros(z.shape, dtype=z.dtype)
+        probs[np.arange(n), t] = 1
+    elif t.shape == z.shape:
+        probs = t.astype(z.dtype, copy=False)
+    else:
+        raise ValueError(
+            f"cross_entropy: target of shape {t.shape}; expected ({n},) class indices or "
+            f"({n}, {classes}) probabilities"
+        )
+    zs = z.data - np.max(z.data, axis=1, keepdims=True)
+    logp = zs - np.log(np.sum(np.exp(zs), axis=1, keepdims=True))
+    per_sample = -np.sum(probs * logp, axis=1)
+    scale = {"mean": 1 / builtins.max(n, 1), "sum": 1.0, "none": None}
+    if reduction not in scale:
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    if reduction == "none":
+        return record(per_sample, (z, lambda g, out: g.reshape(-1, 1) * (softmax(z) - probs)))
+    value = np.asarray(per_sample.sum() * scale[reduction], dtype=z.dtype)
+    return record(value, (z, lambda g, out: g * scale[reduction] * (softmax(z) - probs)))

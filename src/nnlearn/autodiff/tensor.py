@@ -1,0 +1,411 @@
+"""The Tensor: a NumPy array that remembers how it was computed.
+
+Reverse-mode automatic differentiation, as the course derives backpropagation: every
+primitive operation records, for each input, a *vector-Jacobian product* (VJP) rule
+``vjp(g, out)`` mapping the gradient ``g = ∂L/∂out`` to ``∂L/∂input``. ``backward``
+walks the recorded graph from the output to the inputs and applies the rules: the
+delta equations of backpropagation, δ^κ = σ'(a^κ) ⊙ (W^{κ+1})ᵀ δ^{κ+1}, fall out of
+the rules of ``linear`` and the activation.
+
+The VJP rules are written with nnlearn's own operations, so the gradient computation
+can itself be recorded and differentiated again (``create_graph=True``): this is how
+:func:`nnlearn.hessian` gets exact second derivatives. When no higher order is asked
+for, the rules run with recording switched off and cost no more than NumPy calls.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+VJP = Callable[["Tensor", "Tensor"], "Tensor"]
+
+
+class _GradMode:
+    enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations are being recorded for differentiation."""
+    return _GradMode.enabled
+
+
+@contextlib.contextmanager
+def set_grad_enabled(mode: bool) -> Iterator[None]:
+    """Context manager switching recording on (``True``) or off (``False``)."""
+    previous, _GradMode.enabled = _GradMode.enabled, bool(mode)
+    try:
+        yield
+    finally:
+        _GradMode.enabled = previous
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Switch recording off: inside, operations build no graph (faster, less memory).
+
+    Examples
+    --------
+    >>> import nnlearn as nl
+    >>> w = nl.tensor([1.0, 2.0], requires_grad=True)
+    >>> with nl.no_grad():
+    ...     y = w * 3
+    >>> y.requires_grad
+    False
+    """
+
+    def __enter__(self) -> None:
+        self._previous, _GradMode.enabled = _GradMode.enabled, False
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self._previous
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode automatic differentiation.
+
+    Create tensors with :func:`nnlearn.tensor`. Arithmetic operators, indexing and the
+    methods below record the computation when any operand ``requires_grad``.
+
+    Attributes
+    ----------
+    data : numpy.ndarray
+        The values.
+    grad : numpy.ndarray or None
+        ∂(output)/∂(this tensor), accumulated by :meth:`backward` on leaf tensors.
+    requires_grad : bool
+        Whether gradients flow to this tensor.
+    """
+
+    __slots__ = ("_edges", "data", "grad", "requires_grad")
+    __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected operator
+
+    def __init__(self, data: np.ndarray, requires_grad: bool = False) -> None:
+        self.data = data
+        self.grad: np.ndarray | None = None
+        self.requires_grad = requires_grad
+        self._edges: tuple[tuple[Tensor, VJP], ...] = ()
+
+    # ----- properties -------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not computed by a recorded operation."""
+        return not self._edges
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extra = ", requires_grad=True" if self.requires_grad else ""
+        if self.data.dtype != np.float64:
+            extra = f", dtype={self.data.dtype}" + extra
+        return f"tensor({body}{extra})"
+
+    def __array__(self, dtype: DTypeLike = None, copy: bool | None = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python number."""
+        return self.data.item()
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def detach(self) -> Tensor:
+        """The same values, cut from the graph."""
+        return Tensor(self.data)
+
+    # ----- differentiation --------------------------------------------------------
+    def backward(self, gradient: ArrayLike | None = None) -> None:
+        """Accumulate ∂self/∂leaf into ``leaf.grad`` for every leaf that requires grad.
+
+        Parameters
+        ----------
+        gradient : array_like, optional
+            The seed ∂L/∂self, of this tensor's shape; may be omitted only when this
+            tensor holds a single value (then it is 1).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward() called on a tensor that does not require grad: no input of its "
+                "computation was created with requires_grad=True"
+            )
+        seed = seed_gradient(self, gradient)
+        for leaf, g in backpropagate(self, seed, wrt=None, create_graph=False).items():
+            if leaf.grad is None:
+                leaf.grad = np.array(g.data, dtype=leaf.data.dtype, copy=True)
+            else:
+                leaf.grad += g.data
+
+    # ----- operators (the rules live in ops.py) -----------------------------------
+    def __add__(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.subtract(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return ops.subtract(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.multiply(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return ops.multiply(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.divide(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return ops.divide(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return ops.power(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return ops.power(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.negative(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index)
+
+    # Comparisons give plain boolean arrays: they have no derivative.
+    def __lt__(self, other: Any) -> np.ndarray:
+        return self.data < _values(other)
+
+    def __le__(self, other: Any) -> np.ndarray:
+        return self.data <= _values(other)
+
+    def __gt__(self, other: Any) -> np.ndarray:
+        return self.data > _values(other)
+
+    def __ge__(self, other: Any) -> np.ndarray:
+        return self.data >= _values(other)
+
+    __hash__ = object.__hash__
+
+    @property
+    def T(self) -> Tensor:
+        return ops.transpose(self)
+
+    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return ops.sum(self, axis, keepdims)
+
+    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return ops.mean(self, axis, keepdims)
+
+    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return ops.max(self, axis, keepdims)
+
+    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Tensor:
+        return ops.min(self, axis, keepdims)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        return ops.transpose(self, (axes[0] if len(axes) == 1 else axes) or None)
+
+    def astype(self, dtype: DTypeLike) -> Tensor:
+        return ops.astype(self, dtype)
+
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+
+def _values(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None) -> Tensor:
+    """Make a :class:`Tensor` over a NumPy array.
+
+    Parameters
+    ----------
+    data : array_like
+        The values. Floating arrays keep their dtype; anything else becomes float64.
+    requires_grad : bool, default False
+        Whether to compute gradients with respect to this tensor.
+    dtype : data-type, optional
+        Force a dtype (float64 and float32 are the supported floating types).
+
+    Examples
+    --------
+    >>> import nnlearn as nl
+    >>> x = nl.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x ** 2).sum().backward()
+    >>> x.grad
+    array([2., 4., 6.])
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is None:
+        array = np.asarray(data)
+        if not np.issubdtype(array.dtype, np.floating):
+            array = array.astype(np.float64)
+    else:
+        array = np.asarray(data, dtype=dtype)
+    if requires_grad and not np.issubdtype(array.dtype, np.floating):
+        raise TypeError(f"only floating tensors can require grad, got dtype {array.dtype}")
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def record(data: np.ndarray, *edges: tuple[Tensor, VJP]) -> Tensor:
+    """The result of a primitive: ``data`` plus, when recording, a VJP rule per input.
+
+    Each edge is ``(input, vjp)`` with ``vjp(g, out)`` returning ∂L/∂input given
+    ``g = ∂L/∂out``. Inputs that do not require grad are dropped, so their rules never run.
+    """
+    out = Tensor(data)
+    if _GradMode.enabled:
+        kept = tuple(edge for edge in edges if edge[0].requires_grad)
+        if kept:
+            out.requires_grad = True
+            out._edges = kept
+    return out
+
+
+def seed_gradient(output: Tensor, gradient: ArrayLike | None) -> Tensor:
+    if gradient is None:
+        if output.size != 1:
+            raise RuntimeError(
+                f"backward() on a tensor of shape {output.shape} needs a seed gradient of "
+                "that shape; only single-value outputs (such as a loss) default to 1"
+            )
+        return Tensor(np.ones_like(output.data))
+    seed = gradient if isinstance(gradient, Tensor) else tensor(gradient, dtype=output.dtype)
+    if seed.shape != output.shape:
+        raise ValueError(
+            f"backward(): the seed gradient has shape {seed.shape}, expected the output's "
+            f"shape {output.shape}"
+        )
+    return seed
+
+
+def _graph(root: Tensor, stop: set[int]) -> list[Tensor]:
+    """The nodes above ``root``, each after every node that uses it (iterative DFS).
+
+    Nodes whose id is in ``stop`` are not expanded.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack: list[tuple[Tensor, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        if id(node) not in stop:
+            stack.extend((parent, False) for parent, _ in node._edges if id(parent) not in visited)
+    order.reverse()
+    return order
+
+
+def backpropagate(
+    output: Tensor, seed: Tensor, wrt: Sequence[Tensor] | None, create_graph: bool
+) -> dict[Tensor, Tensor]:
+    """Apply the VJP rules from ``output`` back to its inputs.
+
+    Parameters
+    ----------
+    output, seed : Tensor
+        The differentiated tensor and ∂L/∂output.
+    wrt : sequence of Tensor or None
+        Where to stop and report gradients. ``None`` means every leaf that requires grad.
+    create_graph : bool
+        Record the gradient computation, so that it can be differentiated again.
+
+    Returns
+    -------
+    dict
+        Tensor -> gradient, for the tensors of ``wrt`` (or the leaves) that were reached.
+    """
+    targets = {id(t) for t in wrt} if wrt is not None else set()
+    order = _graph(output, targets)
+    needed = _leading_to(order, targets) if wrt is not None else None
+    grads: dict[int, Tensor] = {id(output): seed}
+    result: dict[Tensor, Tensor] = {}
+    with set_grad_enabled(create_graph):
+        for node in order:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if id(node) in targets or (wrt is None and not node._edges):
+                result[node] = g
+                continue
+            for parent, vjp in node._edges:
+                if needed is not None and id(parent) not in needed:
+                    continue
+                pg = vjp(g, node)
+                key = id(parent)
+                grads[key] = pg if key not in grads else grads[key] + pg
+    return result
+
+
+def _leading_to(order: list[Tensor], targets: set[int]) -> set[int]:
+    """Ids of the nodes of ``order`` from which some target can be reached."""
+    needed = set()
+    for node in reversed(order):  # inputs before the nodes that use them
+        if id(node) in targets or any(id(p) in needed for p, _ in node._edges):
+            needed.add(id(node))
+    return needed
+
+
+from nnlearn.autodiff import ops  # noqa: E402  (ops needs Tensor, defined above)

@@ -1,0 +1,170 @@
+"""The loss functions of the course, called in the course's order: ``L(h(u), y)``.
+
+Each loss computes a per-sample loss and reduces it: ``reduction="mean"`` (the
+default, the empirical risk over the batch, as PyTorch), ``"sum"``, or ``"none"``.
+
+>>> import nnlearn as nl
+>>> float(nl.losses.get("mse")([1.0, 2.0], [1.0, 4.0]))
+2.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnlearn.autodiff import ops
+from nnlearn.autodiff.tensor import Tensor, tensor
+from nnlearn.equations import implements
+from nnlearn.registry import Registry
+
+Loss = Callable[..., Tensor]
+LOSSES: Registry[Loss] = Registry("loss")
+TEST = "tests/test_losses.py"
+
+
+def get(name: str | Loss, **options: Any) -> Loss:
+    """The loss called ``name`` (or a callable, passed through), with ``options`` bound.
+
+    Examples
+    --------
+    >>> import nnlearn as nl
+    >>> float(nl.losses.get("mse", reduction="sum")([1.0, 2.0], [1.0, 4.0]))
+    4.0
+    """
+    loss = name if callable(name) else LOSSES.get(name)
+    if not options:
+        return loss
+    return lambda prediction, target: loss(prediction, target, **options)
+
+
+def _reduce(per_sample: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return per_sample.mean()
+    if reduction == "sum":
+        return per_sample.sum()
+    if reduction == "none":
+        return per_sample
+    raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _operands(name: str, prediction: Any, target: Any) -> tuple[Tensor, Tensor]:
+    h = ops.lift(prediction)
+    y = ops.lift(target, h)
+    if h.shape != y.shape:
+        raise ValueError(
+            f"{name}: prediction of shape {h.shape} and target of shape {y.shape}; "
+            "expected the same shape"
+        )
+    return h, y
+
+
+def _per_sample_sum(x: Tensor) -> Tensor:
+    """Sum over every axis but the first (the samples); a 1-d input is one value per sample."""
+    return x.sum(axis=tuple(range(1, x.ndim))) if x.ndim > 1 else x
+
+
+def _check_probabilities(name: str, argument: str, values: np.ndarray) -> None:
+    if values.size and (np.nanmin(values) < 0 or np.nanmax(values) > 1 or np.isnan(values).any()):
+        raise ValueError(
+            f"{name}: {argument} must hold probabilities in [0, 1], "
+            f"got values in [{np.nanmin(values):.4g}, {np.nanmax(values):.4g}]"
+        )
+
+
+@LOSSES.register("zero_one", "counting")
+@implements("counting_loss", test=f"{TEST}::test_zero_one_counts_mistakes")
+def zero_one(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> Tensor:
+    """The counting loss: L(h(u), y) = 0 if h(u) = y, else 1 (not differentiable).
+
+    Rows of a 2-d input count as one sample each: a sample is wrong if any value differs.
+    """
+    h, y = _operands("zero_one", prediction, target)
+    wrong = h.data != y.data
+    per_sample = wrong.reshape(len(wrong), -1).any(axis=1) if wrong.ndim > 1 else wrong
+    return _reduce(tensor(per_sample, dtype=h.dtype), reduction)
+
+
+@LOSSES.register("quadratic", "l2")
+@implements("quadratic_loss_l2", test=f"{TEST}::test_squared_losses_against_numpy")
+def quadratic(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """The quadratic loss L(h(u), y) = ‖h(u) − y‖² per sample."""
+    h, y = _operands("quadratic", prediction, target)
+    return _reduce(_per_sample_sum((h - y) ** 2), reduction)
+
+
+@LOSSES.register("mse", "mean_squared_error")
+@implements("mean_squared_error_loss_mse", test=f"{TEST}::test_squared_losses_against_numpy")
+def mse(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """L_MSE = 1/N Σ_i (h(u_i) − y_i)², averaged over every value (as PyTorch's MSELoss)."""
+    h, y = _operands("mse", prediction, target)
+    return _reduce((h - y) ** 2, reduction)
+
+
+@LOSSES.register("half_squared_error", "half_sse")
+@implements("half_squared_error", test=f"{TEST}::test_squared_losses_against_numpy")
+def half_squared_error(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """The backpropagation example's error E = ½ Σ_k (t_k − y_k)², per sample."""
+    h, y = _operands("half_squared_error", prediction, target)
+    return _reduce(0.5 * _per_sample_sum((y - h) ** 2), reduction)
+
+
+@LOSSES.register("bce", "binary_cross_entropy")
+@implements("binary_cross_entropy", test=f"{TEST}::test_cross_entropies_against_torch")
+def bce(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """L = −[t log y + (1 − t) log(1 − y)] for probabilities y, per value.
+
+    Each logarithm is clamped at −100, as in PyTorch's ``BCELoss``, so y = 0 or 1 gives a
+    finite loss. Prefer :func:`bce_with_logits` when the logit is at hand.
+    """
+    y, t = _operands("bce", prediction, target)
+    _check_probabilities("bce", "prediction", y.data)
+    _check_probabilities("bce", "target", t.data)
+    floor = float(np.exp(-100.0))
+    log_y = ops.maximum(ops.log(ops.maximum(y, floor)), -100.0)
+    log_not_y = ops.maximum(ops.log(ops.maximum(1 - y, floor)), -100.0)
+    return _reduce(-(t * log_y + (1 - t) * log_not_y), reduction)
+
+
+@LOSSES.register("bce_with_logits")
+@implements("binary_cross_entropy_with_logits", test=f"{TEST}::test_cross_entropies_against_torch")
+def bce_with_logits(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy from the logit z: L = log(1 + e^z) − t z, stable for any z."""
+    z, t = _operands("bce_with_logits", prediction, target)
+    _check_probabilities("bce_with_logits", "target", t.data)
+    return _reduce(ops.softplus(z) - t * z, reduction)
+
+
+@LOSSES.register("cross_entropy", "categorical_cross_entropy")
+@implements("categorical_cross_entropy", test=f"{TEST}::test_cross_entropies_against_torch")
+def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -> Tensor:
+    """L = −Σ_i t_i log softmax(z)_i from logits z of shape (n_samples, n_classes).
+
+    ``target`` holds class indices, shape (n_samples,), or probabilities (one-hot or
+    soft), shape (n_samples, n_classes). Fused: the gradient is softmax(z) − t.
+    """
+    return ops.softmax_cross_entropy(prediction, target, reduction)
+
+
+@implements("empirical_risk_of_a_model", test=f"{TEST}::test_empirical_risk_is_mean_loss")
+def empirical_risk(
+    model: Callable[[Any], Any], inputs: ArrayLike, targets: ArrayLike, loss: str | Loss = "mse"
+) -> Tensor:
+    """R^emp(h) = 1/N Σ_i L(h(u_i), y_i): the mean loss of ``model`` over a sample."""
+    per_sample = get(loss)(model(inputs), targets, reduction="none")
+    return _per_sample_sum(per_sample).mean()
+
+
+@implements("l2_regularization", test=f"{TEST}::test_l2_regularization")
+def l2_regularization(parameters: Iterable[Any]) -> Tensor:
+    """reg(θ) = Σ_{W ∈ θ} ‖W‖² = ‖θ‖²."""
+    terms = [(ops.lift(w) ** 2).sum() for w in parameters]
+    if not terms:
+        raise ValueError("l2_regularization: expected at least one parameter array")
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
