@@ -1,0 +1,174 @@
+"""Estimator plumbing shared by the classic neurons, in scikit-learn's conventions.
+
+scikit-learn is not a runtime dependency: :class:`Estimator` implements ``get_params`` /
+``set_params`` by introspecting ``__init__`` (so ``sklearn.base.clone`` works), and
+:class:`NotFittedError` subclasses ``ValueError`` and ``AttributeError`` as scikit-learn's does.
+"""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when a model is used before ``fit``."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A learning rule stopped at ``max_epochs`` without meeting its stopping criterion."""
+
+
+class DataConversionWarning(UserWarning):
+    """Input was converted to the expected form (as scikit-learn's warning of that name)."""
+
+
+class Estimator:
+    """Base class: parameters are the arguments of ``__init__``, stored unchanged.
+
+    Examples
+    --------
+    >>> class Unit(Estimator):
+    ...     def __init__(self, rate=1.0, epochs=5):
+    ...         self.rate = rate
+    ...         self.epochs = epochs
+    >>> Unit(rate=0.5).get_params()
+    {'epochs': 5, 'rate': 0.5}
+    >>> Unit().set_params(epochs=9)
+    Unit(epochs=9)
+    """
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        return sorted(
+            name
+            for name, p in signature.parameters.items()
+            if name != "self" and p.kind is not p.VAR_KEYWORD
+        )
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The estimator's parameters, as passed to ``__init__``."""
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Estimator:
+        """Set parameters by name; returns ``self``."""
+        valid = self._param_names()
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(
+                    f"invalid parameter {name!r} for {type(self).__name__}; "
+                    f"expected one of {valid}"
+                )
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {
+            name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()
+        }
+        changed = [
+            f"{name}={value!r}"
+            for name, value in self.get_params().items()
+            if not _same(value, defaults.get(name, inspect.Parameter.empty))
+        ]
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's estimator tags (only scikit-learn calls this, so it may import it)."""
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a is b or a == b)
+    except (TypeError, ValueError):
+        return False
+
+
+def check_is_fitted(model: Any, attribute: str = "coef_") -> None:
+    """Raise :class:`NotFittedError` unless ``model`` has the fitted ``attribute``."""
+    if not hasattr(model, attribute):
+        raise NotFittedError(
+            f"this {type(model).__name__} is not fitted yet; call 'fit' before using it"
+        )
+
+
+def check_array(
+    X: ArrayLike, name: str = "X", n_features: int | None = None, owner: str = "the model"
+) -> np.ndarray:
+    """``X`` as a finite 2-d float array of shape (n_samples, n_features).
+
+    float32 input stays float32; everything else becomes float64.
+
+    Raises
+    ------
+    ValueError
+        If ``X`` is not 2-d, is empty, holds NaN or infinity, or has a number of columns
+        other than ``n_features`` (when given).
+    """
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a 2-d array of numbers: {error}") from error
+    if array.dtype.kind not in "biuf":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                f"{name} must hold numbers, got dtype {array.dtype}: {error}"
+            ) from error
+    dtype = np.float32 if array.dtype == np.float32 else np.float64
+    array = np.ascontiguousarray(array, dtype=dtype)
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-d of shape (n_samples, n_features), got {array.ndim}-d "
+            f"of shape {array.shape}; reshape 1-d data with .reshape(-1, 1) for one feature"
+        )
+    if array.shape[0] == 0 or array.shape[1] == 0:
+        raise ValueError(f"{name} of shape {array.shape} is empty; expected at least 1 sample")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} holds NaN or infinity; expected finite values")
+    if n_features is not None and array.shape[1] != n_features:
+        raise ValueError(
+            f"{name} has {array.shape[1]} features, but {owner} is expecting "
+            f"{n_features} features as input"
+        )
+    return array
+
+
+def check_X_y(
+    X: ArrayLike, y: ArrayLike | None, owner: str = "the model"
+) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as by :func:`check_array` and ``y`` as a 1-d array of the same length.
+
+    A column vector ``y`` of shape (n_samples, 1) is raveled with a
+    :class:`DataConversionWarning`.
+    """
+    if y is None:
+        raise ValueError(f"{owner} requires y to be passed, but the target y is None")
+    X = check_array(X, owner=owner)
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected. Please change the "
+            "shape of y to (n_samples,), for example using ravel().",
+            DataConversionWarning,
+            stacklevel=3,
+        )
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-d of shape (n_samples,), got shape {y.shape}")
+    if len(y) != len(X):
+        raise ValueError(
+            f"X and y have different lengths: X has {len(X)} samples, y has {len(y)}"
+        )
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError("y holds NaN or infinity; expected finite values")
+    return X, y

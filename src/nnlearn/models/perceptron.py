@@ -1,0 +1,174 @@
+"""Rosenblatt's perceptron and its learning rule."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from nnlearn.equations import implements
+from nnlearn.models.base import ConvergenceWarning
+from nnlearn.models.neuron import LinearNeuronClassifier
+
+TEST = "tests/test_models_perceptron.py"
+
+#: The first block of samples the online rule scores at once (it grows while no mistake
+#: is made, see :func:`online_perceptron_epoch`).
+FIRST_BLOCK = 16
+
+
+@implements("function_estimated_by_perceptron", test=f"{TEST}::test_learns_and_or_not")
+@implements("perceptron_learning_rule", test=f"{TEST}::test_matches_sklearn_epoch_by_epoch")
+@implements("perceptron_batch_rule", test=f"{TEST}::test_batch_rule_matches_closed_form_step")
+class Perceptron(LinearNeuronClassifier):
+    r"""Rosenblatt's perceptron: a threshold unit that learns from its mistakes.
+
+    The unit computes f(u) = 1 if Σ_i w_i u_i ≥ 0, else 0 (or −1), where the bias is the
+    weight of a constant input u_0 = 1. After each sample (``mode="online"``) it applies
+
+    .. math:: w \leftarrow w + \eta (t - y) u
+
+    which changes w only when the output y differs from the target t. With
+    ``mode="batch"`` one epoch makes a single step with the mean correction,
+    w_j ← w_j + η 1/m Σ_i (t_i − y_i) u_ij. Learning stops after an epoch without a change
+    (the perceptron convergence theorem guarantees one on linearly separable data). On data
+    that are not separable it never comes; the weights then repeat (the perceptron cycling
+    theorem), which ``detect_cycles`` notices, stopping with a :class:`ConvergenceWarning`.
+
+    Parameters
+    ----------
+    learning_rate : float, default 1.0
+        η > 0.
+    max_epochs : int, default 100
+        The most passes over the data.
+    mode : {"online", "batch"}, default "online"
+    shuffle : bool, default False
+        Visit the samples in a new random order each epoch (the course goes in order).
+    detect_cycles : bool, default True
+        Stop when the weights at the end of an epoch equal those at the end of an earlier
+        one: the rule is in a cycle and will never converge.
+    random_state : int or numpy.random.Generator, optional
+        Seeds the shuffling.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_ : ndarray of shape (1, n_features)
+    intercept_ : ndarray of shape (1,)
+    errors_ : list of int
+        The mistakes made in each epoch.
+    converged_ : bool
+        Whether an epoch passed without a change.
+    cycle_ : tuple of (int, int) or None
+        (first epoch, period) of the weight cycle found, if any.
+
+    Examples
+    --------
+    >>> import nnlearn as nl
+    >>> X, y = nl.datasets.logic_gate("and")
+    >>> model = nl.models.Perceptron().fit(X, y)
+    >>> model.predict(X), model.converged_, model.errors_
+    (array([0, 0, 0, 1]), True, [2, 3, 3, 2, 1, 0])
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 1.0,
+        max_epochs: int = 100,
+        mode: str = "online",
+        shuffle: bool = False,
+        detect_cycles: bool = True,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.learning_rate = learning_rate
+        self.max_epochs = max_epochs
+        self.mode = mode
+        self.shuffle = shuffle
+        self.detect_cycles = detect_cycles
+        self.random_state = random_state
+
+    def _start(self, n_features: int, coef_init: object, intercept_init: object) -> None:
+        super()._start(n_features, coef_init, intercept_init)
+        self.cycle_: tuple[int, int] | None = None
+        self._seen: dict[bytes, int] = {}
+
+    def _epoch(
+        self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float
+    ) -> tuple[np.ndarray, float, int, float]:
+        eta, negative = float(self.learning_rate), self.negative_code_
+        if self.mode == "online":
+            b, mistakes = online_perceptron_epoch(X, t, w, b, eta, negative)
+            return w, b, mistakes, np.nan
+        y = np.where(X @ w + b >= 0, 1.0, negative)
+        correction = t - y
+        w += eta / len(X) * (X.T @ correction)
+        return w, b + eta * correction.mean(), int(np.count_nonzero(correction)), np.nan
+
+    def _has_converged(self) -> bool:
+        if self.mode == "online":
+            return self.errors_[-1] == 0
+        w, b = self._previous
+        return bool(np.array_equal(w, self._w) and b == self._b)
+
+    def _should_stop(self) -> bool:
+        if not self.detect_cycles or self.shuffle:
+            return False
+        key = self._w.tobytes() + np.float64(self._b).tobytes()
+        first = self._seen.setdefault(key, self.n_epochs_)
+        if first == self.n_epochs_:
+            return False
+        self.cycle_ = (first, self.n_epochs_ - first)
+        warnings.warn(
+            f"Perceptron: the weights after epoch {self.n_epochs_} equal those after epoch "
+            f"{first}; the rule cycles with period {self.cycle_[1]} and will never converge "
+            "(the data are not linearly separable)",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+        return True
+
+
+def online_perceptron_epoch(
+    X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float, eta: float, negative: float
+) -> tuple[float, int]:
+    """One online epoch of the perceptron rule over the samples in order; updates ``w``.
+
+    Between two mistakes the weights do not change, so the rule scores a block of the
+    following samples with one matrix-vector product, applies w ← w + η (t − y) x at the
+    first mistake, and goes on from the sample after it. The block doubles while no
+    mistake is found and shrinks to twice the distance to the last mistake, so sparse
+    mistakes cost one product per block and dense ones a short product each. The result
+    is the same as visiting the samples one by one.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    t : ndarray of shape (n_samples,)
+        Targets, 1 or ``negative``.
+    w : ndarray of shape (n_features,)
+        Weights, updated in place.
+    b, eta, negative : float
+        Bias, learning rate, the code of the negative class.
+
+    Returns
+    -------
+    b : float
+        The new bias.
+    mistakes : int
+        The number of updates made.
+    """
+    n, start, block, mistakes = len(X), 0, FIRST_BLOCK, 0
+    while start < n:
+        stop = min(n, start + block)
+        y = np.where(X[start:stop] @ w + b >= 0, 1.0, negative)
+        wrong = np.flatnonzero(y != t[start:stop])
+        if wrong.size == 0:
+            start, block = stop, 2 * block
+            continue
+        k = start + int(wrong[0])
+        step = eta * (t[k] - y[wrong[0]])
+        w += step * X[k]
+        b += step
+        mistakes += 1
+        start, block = k + 1, max(FIRST_BLOCK, 2 * (int(wrong[0]) + 1))
+    return b, mistakes
