@@ -157,18 +157,20 @@ def online_perceptron_epoch(
     mistakes : int
         The number of updates made.
     """
+    positive = t == 1
+    up = eta * (1.0 - negative)  # η (t − y) when a positive sample is missed
     n, start, block, mistakes = len(X), 0, FIRST_BLOCK, 0
     while start < n:
-        stop = min(n, start + block)
-        y = np.where(X[start:stop] @ w + b >= 0, 1.0, negative)
-        wrong = np.flatnonzero(y != t[start:stop])
-        if wrong.size == 0:
+        stop = start + block
+        fires = X[start:stop] @ w + b >= 0
+        wrong = fires != positive[start:stop]
+        j = int(wrong.argmax())
+        if not wrong[j]:
             start, block = stop, 2 * block
             continue
-        k = start + int(wrong[0])
-        step = eta * (t[k] - y[wrong[0]])
-        w += step * X[k]
+        step = -up if fires[j] else up
+        w += step * X[start + j]
         b += step
         mistakes += 1
-        start, block = k + 1, max(FIRST_BLOCK, 2 * (int(wrong[0]) + 1))
+        start, block = start + j + 1, max(FIRST_BLOCK, 2 * j + 2)
     return b, mistakes

@@ -48,17 +48,16 @@ class PolynomialFeatures(Estimator):
             raise ValueError(f"degree must be an int >= 0, got {self.degree!r}")
         n = check_array(X, owner="PolynomialFeatures").shape[1]
         self.n_features_in_ = n
-        first = 0 if self.include_bias else 1
         if self.cross_terms:
+            first = 0 if self.include_bias else 1
             self.powers_ = [
                 combo
                 for d in range(first, self.degree + 1)
                 for combo in itertools.combinations_with_replacement(range(n), d)
             ]
         else:
-            self.powers_ = [(j,) * d for d in range(max(first, 1), self.degree + 1) for j in range(n)]
-            if self.include_bias:
-                self.powers_.insert(0, ())
+            powers = [(j,) * d for d in range(1, self.degree + 1) for j in range(n)]
+            self.powers_ = [(), *powers] if self.include_bias else powers
         self.n_output_features_ = len(self.powers_)
         return self
 
