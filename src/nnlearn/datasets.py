@@ -61,6 +61,7 @@ def xor(signs: bool = False) -> tuple[np.ndarray, np.ndarray]:
 def iris_pair(
     classes: tuple[str, str] = ("setosa", "versicolor"),
     features: tuple[str, ...] = ("sepal length", "petal length"),
+    standardize: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two Iris species with chosen measurements, from scikit-learn's bundled copy.
 
@@ -71,6 +72,9 @@ def iris_pair(
     classes : pair of {"setosa", "versicolor", "virginica"}
         The first is labelled 0, the second 1.
     features : tuple of names from :data:`IRIS_FEATURES` (in cm)
+    standardize : bool, default False
+        Shift and scale each feature to mean 0 and standard deviation 1 over the 100
+        samples (gradient rules such as Adaline's learn much faster on it).
 
     Returns
     -------
@@ -91,7 +95,10 @@ def iris_pair(
     codes = [IRIS_CLASSES.index(c) for c in classes]
     rows = np.isin(iris.target, codes)
     columns = [IRIS_FEATURES.index(f) for f in features]
-    return iris.data[rows][:, columns], (iris.target[rows] == codes[1]).astype(int)
+    X = iris.data[rows][:, columns]
+    if standardize:
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return X, (iris.target[rows] == codes[1]).astype(int)
 
 
 def circle(

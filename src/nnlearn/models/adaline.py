@@ -35,7 +35,7 @@ class Adaline(LinearNeuronClassifier):
         α > 0. Too large a rate makes the rule diverge (an error says so).
     max_epochs : int, default 100
     mode : {"online", "batch"}, default "online"
-    tol : float or None, default 1e-6
+    tol : float or None, default 1e-4
         Stop when the epoch's MSE is not below the best so far minus ``tol``; ``None``
         runs all ``max_epochs``.
     shuffle : bool, default False
@@ -65,7 +65,7 @@ class Adaline(LinearNeuronClassifier):
         learning_rate: float = 0.01,
         max_epochs: int = 100,
         mode: str = "online",
-        tol: float | None = 1e-6,
+        tol: float | None = 1e-4,
         shuffle: bool = False,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
@@ -91,6 +91,9 @@ class Adaline(LinearNeuronClassifier):
 
     def _has_converged(self) -> bool:
         return has_loss_converged(self.loss_curve_, self.tol)
+
+    def _can_converge(self) -> bool:
+        return self.tol is not None
 
 
 def has_loss_converged(losses: list[float], tol: float | None) -> bool:

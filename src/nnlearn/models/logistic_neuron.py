@@ -12,6 +12,7 @@ from nnlearn import losses
 from nnlearn.activations import get as get_activation
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.functional import value_and_grad
+from nnlearn.autodiff.tensor import no_grad
 from nnlearn.equations import implements
 from nnlearn.models.adaline import has_loss_converged
 from nnlearn.models.neuron import LinearNeuronClassifier
@@ -81,7 +82,7 @@ class LogisticNeuron(LinearNeuronClassifier):
     learning_rate : float, default 0.1
     max_epochs : int, default 1000
     mode : {"batch", "online"}, default "batch"
-    tol : float or None, default 1e-7
+    tol : float or None, default 1e-4
         Stop when the epoch's mean loss is not below the best so far minus ``tol``.
     gradient : {"closed_form", "autodiff"}, default "closed_form"
     shuffle : bool, default False
@@ -111,7 +112,7 @@ class LogisticNeuron(LinearNeuronClassifier):
         learning_rate: float = 0.1,
         max_epochs: int = 1000,
         mode: str = "batch",
-        tol: float | None = 1e-7,
+        tol: float | None = 1e-4,
         gradient: str = "closed_form",
         shuffle: bool = False,
         random_state: int | np.random.Generator | None = None,
@@ -152,7 +153,9 @@ class LogisticNeuron(LinearNeuronClassifier):
     def _measure(self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float) -> tuple[int, float]:
         a = X @ w + b
         mistakes = int(np.count_nonzero((a >= 0) != (t == 1)))
-        return mistakes, float(LOSS_OF_NET_INPUT[DELTAS.canonical(self.loss)](a, t).data)
+        with no_grad():
+            loss = LOSS_OF_NET_INPUT[DELTAS.canonical(self.loss)](a, t)
+        return mistakes, float(loss.data)
 
     def _closed_form_step(
         self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float
@@ -173,6 +176,9 @@ class LogisticNeuron(LinearNeuronClassifier):
 
     def _has_converged(self) -> bool:
         return has_loss_converged(self.loss_curve_, self.tol)
+
+    def _can_converge(self) -> bool:
+        return self.tol is not None
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """Class probabilities (1 − y, y) with y = σ(wᵀx + b), shape (n_samples, 2)."""

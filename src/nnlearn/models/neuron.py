@@ -142,7 +142,8 @@ class LinearNeuronClassifier(Estimator):
             if self._should_stop():
                 break
         else:
-            self._warn_not_converged()
+            if self._can_converge():
+                self._warn_not_converged()
         return self
 
     def partial_fit(
@@ -210,6 +211,10 @@ class LinearNeuronClassifier(Estimator):
     def _publish(self) -> None:
         self.coef_ = self._w.reshape(1, -1).copy()
         self.intercept_ = np.array([self._b])
+
+    def _can_converge(self) -> bool:
+        """Whether a stopping criterion is set (a run to ``max_epochs`` then warns)."""
+        return True
 
     def _should_stop(self) -> bool:
         """A reason to stop other than convergence (the perceptron's cycle)."""

@@ -46,6 +46,8 @@ class PolynomialFeatures(Estimator):
         """Record the number of features and the monomials; returns ``self``."""
         if not (isinstance(self.degree, int | np.integer) and self.degree >= 0):
             raise ValueError(f"degree must be an int >= 0, got {self.degree!r}")
+        if self.degree == 0 and not self.include_bias:
+            raise ValueError("degree=0 with include_bias=False would give no features")
         n = check_array(X, owner="PolynomialFeatures").shape[1]
         self.n_features_in_ = n
         if self.cross_terms:
