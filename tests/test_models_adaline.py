@@ -72,7 +72,7 @@ def test_iris_setosa_versicolor():
 
 def test_too_large_a_rate_diverges_with_a_clear_error():
     X, y = nl.datasets.iris_pair()
-    with pytest.raises(ValueError, match="diverged.*learning_rate"):
+    with pytest.raises(ValueError, match=r"diverged.*learning_rate"):
         Adaline(learning_rate=10.0, max_epochs=200).fit(X, y)
 
 

@@ -113,26 +113,34 @@ def check_array(
         If ``X`` is not 2-d, is empty, holds NaN or infinity, or has a number of columns
         other than ``n_features`` (when given).
     """
-    try:
-        array = np.asarray(X)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a 2-d array of numbers: {error}") from error
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError(
+            f"{name} is a sparse matrix: sparse input is not supported; pass a dense array "
+            f"({name}.toarray())"
+        )
+    array = np.asarray(X)
+    if array.dtype.kind == "c":
+        raise ValueError(f"{name} holds complex numbers. Complex data not supported")
     if array.dtype.kind not in "biuf":
         try:
             array = array.astype(np.float64)
         except (TypeError, ValueError) as error:
-            raise ValueError(
-                f"{name} must hold numbers, got dtype {array.dtype}: {error}"
-            ) from error
+            message = f"{name} must hold numbers, got dtype {array.dtype}: {error}"
+            raise type(error)(message) from error
     dtype = np.float32 if array.dtype == np.float32 else np.float64
     array = np.ascontiguousarray(array, dtype=dtype)
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be 2-d of shape (n_samples, n_features), got {array.ndim}-d "
-            f"of shape {array.shape}; reshape 1-d data with .reshape(-1, 1) for one feature"
+            f"of shape {array.shape}. Reshape your data with .reshape(-1, 1) if it has one "
+            "feature, or .reshape(1, -1) if it is one sample"
         )
-    if array.shape[0] == 0 or array.shape[1] == 0:
+    if array.shape[0] == 0:
         raise ValueError(f"{name} of shape {array.shape} is empty; expected at least 1 sample")
+    if array.shape[1] == 0:
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={array.shape}) while a minimum of 1 is required."
+        )
     if not np.isfinite(array).all():
         raise ValueError(f"{name} holds NaN or infinity; expected finite values")
     if n_features is not None and array.shape[1] != n_features:

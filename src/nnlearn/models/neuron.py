@@ -99,7 +99,8 @@ class LinearNeuronClassifier(Estimator):
         if len(classes) > 2:
             raise ValueError(
                 f"y holds {len(classes)} classes {classes.tolist()[:10]}; {name} is a binary "
-                "classifier and expects labels of two classes, e.g. {0, 1} or {-1, +1}"
+                "classifier. Only binary classification is supported: pass labels of two "
+                "classes, e.g. {0, 1} or {-1, +1}"
             )
         return classes
 
@@ -238,7 +239,8 @@ class LinearNeuronClassifier(Estimator):
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The class of each sample: ``classes_[1]`` where a ≥ 0, else ``classes_[0]``."""
-        return self.classes_[(self.decision_function(X) >= 0).astype(int)]
+        fires = self.decision_function(X) >= 0
+        return self.classes_[fires.astype(int)]
 
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """Accuracy: 1 − the mean counting (0-1) loss of the predictions."""

@@ -1,0 +1,101 @@
+"""scikit-learn's estimator checks, and clear errors for bad input."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import nnlearn as nl
+from nnlearn.models import (
+    Adaline,
+    LogisticNeuron,
+    NotFittedError,
+    Perceptron,
+    PolynomialFeatures,
+)
+
+ESTIMATORS = [
+    Perceptron(),
+    Perceptron(mode="batch"),
+    # LMS is stable only for α (‖x‖² + 1) < 2: the checks' data have ‖x‖² up to ~200.
+    Adaline(learning_rate=1e-3),
+    Adaline(mode="batch", learning_rate=1e-3),
+    LogisticNeuron(),
+    LogisticNeuron(loss="squared", mode="online", max_epochs=50),
+    PolynomialFeatures(),
+]
+CLASSIFIERS = [Perceptron, Adaline, LogisticNeuron]
+
+#: Checks that must fail, with the reason (scikit-learn's ``expected_failed_checks``).
+EXPECTED_FAILED = {
+    "check_estimators_unfitted": (
+        "it wants scikit-learn's own NotFittedError class; nnlearn raises its own, a "
+        "ValueError and AttributeError as scikit-learn's, since scikit-learn is not a "
+        "runtime dependency (test_bad_input_gives_clear_errors checks it)"
+    ),
+}
+
+pytestmark = pytest.mark.filterwarnings(
+    # nnlearn's estimators implement the protocol without inheriting from scikit-learn.
+    "ignore:Estimator .* does not inherit from `sklearn.base.BaseEstimator`:UserWarning"
+)
+
+
+@parametrize_with_checks(
+    ESTIMATORS,
+    expected_failed_checks=lambda e: {} if isinstance(e, PolynomialFeatures) else EXPECTED_FAILED,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_clone_and_params_round_trip(cls):
+    model = cls(learning_rate=0.3, max_epochs=7, random_state=2)
+    copy = clone(model)
+    assert copy.get_params() == model.get_params() and copy is not model
+    with pytest.raises(ValueError, match="invalid parameter 'rate'"):
+        model.set_params(rate=1)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_bad_input_gives_clear_errors(cls):
+    X, y = nl.datasets.logic_gate("and")
+    model = cls()
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.predict(X)
+    with pytest.raises(ValueError, match="3 classes"):
+        model.fit(np.vstack([X, X]), [0, 1, 2, 0, 1, 2, 0, 1])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        model.fit(X, [0.5, 0.1, 0.2, 0.9])
+    with pytest.raises(ValueError, match="one class only"):
+        model.fit(X, [1, 1, 1, 1])
+    with pytest.raises(ValueError, match="X holds NaN"):
+        model.fit(np.where(X == 1, np.nan, X), y)
+    with pytest.raises(ValueError, match=r"different lengths.*4 samples.*3"):
+        model.fit(X, y[:3])
+    with pytest.raises(ValueError, match="requires y"):
+        model.fit(X, None)
+    with pytest.raises(ValueError, match="2-d"):
+        model.fit(X[:, 0], y)
+    with pytest.raises(ValueError, match="learning_rate"):
+        cls(learning_rate=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="max_epochs"):
+        cls(max_epochs=0).fit(X, y)
+    with pytest.raises(ValueError, match="mode"):
+        cls(mode="minibatch").fit(X, y)
+    model.set_params(max_epochs=1000).fit(X, y)
+    with pytest.raises(ValueError, match=r"X has 3 features, but .* expecting 2"):
+        model.predict(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="classes must be passed"):
+        cls().partial_fit(X, y)
+
+
+@pytest.mark.parametrize("cls", CLASSIFIERS)
+def test_any_two_labels_are_accepted(cls):
+    X, y = nl.datasets.logic_gate("or")
+    names = np.array(["off", "on"])[y]
+    model = cls(max_epochs=2000).fit(X, names)
+    np.testing.assert_array_equal(model.classes_, ["off", "on"])
+    np.testing.assert_array_equal(model.predict(X), names)
+    assert model.score(X, names) == 1.0
