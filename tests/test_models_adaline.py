@@ -23,8 +23,13 @@ def test_online_matches_sklearn_sgdregressor(n):
     X, y = _noisy(n, 4, seed=n)
     alpha = 0.05
     reference = SGDRegressor(
-        penalty=None, learning_rate="constant", eta0=alpha, shuffle=False, tol=None,
-        max_iter=1, warm_start=True,
+        penalty=None,
+        learning_rate="constant",
+        eta0=alpha,
+        shuffle=False,
+        tol=None,
+        max_iter=1,
+        warm_start=True,
     )
     model = Adaline(learning_rate=alpha, max_epochs=1, tol=None)
     with warnings.catch_warnings():

@@ -15,8 +15,9 @@ def test_closed_form_matches_autodiff(loss, mode):
     X, y = nl.datasets.separable(30, 3, random_state=4)
     X += 0.5 * np.random.default_rng(4).standard_normal(X.shape)
     fits = [
-        LogisticNeuron(loss=loss, mode=mode, gradient=g, learning_rate=0.5, max_epochs=15, tol=None)
-        .fit(X, y)
+        LogisticNeuron(
+            loss=loss, mode=mode, gradient=g, learning_rate=0.5, max_epochs=15, tol=None
+        ).fit(X, y)
         for g in ("closed_form", "autodiff")
     ]
     np.testing.assert_allclose(fits[0].coef_, fits[1].coef_, rtol=1e-12, atol=1e-14)

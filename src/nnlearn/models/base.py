@@ -61,8 +61,7 @@ class Estimator:
         for name, value in params.items():
             if name not in valid:
                 raise ValueError(
-                    f"invalid parameter {name!r} for {type(self).__name__}; "
-                    f"expected one of {valid}"
+                    f"invalid parameter {name!r} for {type(self).__name__}; expected one of {valid}"
                 )
             setattr(self, name, value)
         return self
@@ -174,9 +173,7 @@ def check_X_y(
     if y.ndim != 1:
         raise ValueError(f"y must be 1-d of shape (n_samples,), got shape {y.shape}")
     if len(y) != len(X):
-        raise ValueError(
-            f"X and y have different lengths: X has {len(X)} samples, y has {len(y)}"
-        )
+        raise ValueError(f"X and y have different lengths: X has {len(X)} samples, y has {len(y)}")
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         raise ValueError("y holds NaN or infinity; expected finite values")
     return X, y

@@ -130,9 +130,7 @@ class LogisticNeuron(LinearNeuronClassifier):
         super()._check_params()
         DELTAS.canonical(self.loss)
         if self.gradient not in ("closed_form", "autodiff"):
-            raise ValueError(
-                f"gradient must be 'closed_form' or 'autodiff', got {self.gradient!r}"
-            )
+            raise ValueError(f"gradient must be 'closed_form' or 'autodiff', got {self.gradient!r}")
 
     def _epoch(
         self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float

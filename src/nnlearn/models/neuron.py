@@ -93,8 +93,7 @@ class LinearNeuronClassifier(Estimator):
         classes = np.unique(y)
         if len(classes) < 2:
             raise ValueError(
-                f"y holds one class only ({classes.tolist()}); {name} needs samples of "
-                "two classes"
+                f"y holds one class only ({classes.tolist()}); {name} needs samples of two classes"
             )
         if len(classes) > 2:
             raise ValueError(
