@@ -152,3 +152,12 @@ def test_float32_input_is_supported():
     X, y = nl.datasets.iris_pair()
     model = Perceptron(learning_rate=0.1).fit(X.astype(np.float32), y)
     assert model.score(X.astype(np.float32), y) == 1.0
+
+
+def test_score_is_one_minus_the_mean_counting_loss():
+    X, y = nl.datasets.xor()
+    with pytest.warns(ConvergenceWarning):
+        model = Perceptron().fit(X, y)
+    wrong = [int(h != t) for h, t in zip(model.predict(X), y, strict=True)]
+    assert 0 < sum(wrong) < len(y)
+    assert model.score(X, y) == 1 - sum(wrong) / len(y)

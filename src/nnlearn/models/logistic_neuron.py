@@ -101,7 +101,7 @@ class LogisticNeuron(LinearNeuronClassifier):
     >>> X, y = nl.datasets.logic_gate("and")
     >>> model = nl.models.LogisticNeuron(learning_rate=1.0).fit(X, y)
     >>> model.predict(X), model.predict_proba(X)[:, 1].round(2)
-    (array([0, 0, 0, 1]), array([0.  , 0.04, 0.04, 0.95]))
+    (array([0, 0, 0, 1]), array([0.  , 0.05, 0.05, 0.93]))
     """
 
     negative_code = 0.0

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.equations import implements
 from nnlearn.models.base import (
     ConvergenceWarning,
     Estimator,
@@ -241,8 +242,12 @@ class LinearNeuronClassifier(Estimator):
         fires = self.decision_function(X) >= 0
         return self.classes_[fires.astype(int)]
 
+    @implements(
+        "counting_loss",
+        test="tests/test_models_perceptron.py::test_score_is_one_minus_the_mean_counting_loss",
+    )
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Accuracy: 1 − the mean counting (0-1) loss of the predictions."""
+        """Accuracy: 1 − R^emp with the counting loss L = 0 if h(u) = y, else 1."""
         from nnlearn.losses import zero_one
 
         prediction, y = self.predict(X), np.asarray(y)

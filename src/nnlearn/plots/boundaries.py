@@ -83,8 +83,9 @@ def gates_figure(designs: Mapping[str, tuple[Any, Any, Any, Any]]) -> Any:
         ax.set_title(name.upper())
         ax.set_xlabel("$I_1$")
         ax.set_ylabel("$I_2$")
-    np.atleast_1d(axes)[0].legend(loc="upper left", fontsize=7)
-    fig.tight_layout()
+    handles, labels = np.atleast_1d(axes)[0].get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8)
     return fig
 
 
