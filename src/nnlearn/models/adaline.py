@@ -6,7 +6,7 @@ import numpy as np
 from scipy.linalg import solve_triangular
 
 from nnlearn.equations import implements
-from nnlearn.models.neuron import LinearNeuronClassifier
+from nnlearn.models.neuron import LinearNeuronClassifier, has_loss_converged
 
 TEST = "tests/test_models_adaline.py"
 
@@ -94,11 +94,6 @@ class Adaline(LinearNeuronClassifier):
 
     def _can_converge(self) -> bool:
         return self.tol is not None
-
-
-def has_loss_converged(losses: list[float], tol: float | None) -> bool:
-    """Whether the last epoch's loss failed to beat the best earlier one by ``tol``."""
-    return tol is not None and len(losses) > 1 and losses[-1] > min(losses[:-1]) - tol
 
 
 def online_lms_epoch(

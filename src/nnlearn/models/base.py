@@ -151,7 +151,7 @@ def check_array(
 
 
 def check_X_y(
-    X: ArrayLike, y: ArrayLike | None, owner: str = "the model"
+    X: ArrayLike, y: ArrayLike | None, owner: str = "the model", n_features: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as by :func:`check_array` and ``y`` as a 1-d array of the same length.
 
@@ -160,7 +160,7 @@ def check_X_y(
     """
     if y is None:
         raise ValueError(f"{owner} requires y to be passed, but the target y is None")
-    X = check_array(X, owner=owner)
+    X = check_array(X, n_features=n_features, owner=owner)
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         warnings.warn(

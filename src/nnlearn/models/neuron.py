@@ -10,7 +10,7 @@ as numbers t for that rule.
 from __future__ import annotations
 
 import warnings
-from abc import abstractmethod
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ from nnlearn.models.base import (
 MODES = ("online", "batch")
 
 
-class LinearNeuronClassifier(Estimator):
+class LinearNeuronClassifier(Estimator, ABC):
     """Base class of the binary linear neurons; not used directly.
 
     Subclasses set :attr:`negative_code` (the number t of the negative class; the
@@ -134,9 +134,8 @@ class LinearNeuronClassifier(Estimator):
         self.classes_ = self._binary_classes(y)
         t = self._code_targets(y, self.classes_)
         self._start(X.shape[1], coef_init, intercept_init)
-        rng = np.random.default_rng(self.random_state)
         for _ in range(self.max_epochs):
-            self._run_epoch(X, t, rng)
+            self._run_epoch(X, t)
             if self._has_converged():
                 self.converged_ = True
                 break
@@ -165,16 +164,15 @@ class LinearNeuronClassifier(Estimator):
         """
         self._check_params()
         first = not hasattr(self, "coef_")
-        X, y = check_X_y(X, y, owner=type(self).__name__)
+        n_features = None if first else self.n_features_in_
+        X, y = check_X_y(X, y, owner=type(self).__name__, n_features=n_features)
         if first:
             if classes is None:
                 raise ValueError("classes must be passed on the first call to partial_fit")
             self.classes_ = self._binary_classes(np.asarray(classes))
             self._start(X.shape[1], None, None)
-        elif X.shape[1] != self.n_features_in_:
-            check_array(X, n_features=self.n_features_in_, owner=type(self).__name__)
         t = self._code_targets(y, self.classes_)
-        self._run_epoch(X, t, np.random.default_rng(self.random_state))
+        self._run_epoch(X, t)
         self.converged_ = self._has_converged()
         return self
 
@@ -189,11 +187,12 @@ class LinearNeuronClassifier(Estimator):
         self.loss_curve_: list[float] = []
         self.n_epochs_ = 0
         self.converged_ = False
+        self._rng = np.random.default_rng(self.random_state)
         self._publish()
 
-    def _run_epoch(self, X: np.ndarray, t: np.ndarray, rng: np.random.Generator) -> None:
+    def _run_epoch(self, X: np.ndarray, t: np.ndarray) -> None:
         if self.shuffle:
-            order = rng.permutation(len(X))
+            order = self._rng.permutation(len(X))
             X, t = X[order], t[order]
         with np.errstate(over="ignore", invalid="ignore"):
             w, b, mistakes, loss = self._epoch(X, t, self._w.copy(), self._b)
@@ -264,3 +263,8 @@ class LinearNeuronClassifier(Estimator):
             target_tags=TargetTags(required=True),
             classifier_tags=ClassifierTags(multi_class=False),
         )
+
+
+def has_loss_converged(losses: list[float], tol: float | None) -> bool:
+    """Whether the last epoch's loss failed to beat the best earlier one by ``tol``."""
+    return tol is not None and len(losses) > 1 and losses[-1] > min(losses[:-1]) - tol
