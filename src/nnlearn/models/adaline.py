@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import solve_triangular
+from scipy.linalg.blas import dtrsv
 
 from nnlearn.equations import implements
 from nnlearn.models.neuron import LinearNeuronClassifier, has_loss_converged
@@ -132,9 +132,13 @@ def online_lms_epoch(
     for start in range(0, len(X), LMS_BLOCK):
         block = X[start : start + LMS_BLOCK]
         residual = t[start : start + LMS_BLOCK] - (block @ w + b)
-        gram = alpha * (block @ block.T + 1.0)
-        e = solve_triangular(gram, residual, lower=True, unit_diagonal=True, check_finite=False)
-        w += alpha * (block.T @ e)
+        gram = block @ block.T
+        gram += 1.0
+        gram *= alpha
+        # the Gram matrix is symmetric: its transpose is the same matrix in Fortran order,
+        # as BLAS wants it; forward substitution on the strict lower triangle, unit diagonal
+        e = dtrsv(gram.T, residual, lower=1, diag=1)
+        w += alpha * (e @ block)
         b += alpha * float(e.sum())
         errors[start : start + len(block)] = e
     return b, errors
