@@ -116,6 +116,7 @@ def test_online_epoch_equals_visiting_samples_one_by_one():
     np.testing.assert_allclose(model.coef_.ravel(), w, atol=1e-12)
     assert model.intercept_[0] == pytest.approx(b)
     assert model.errors_ == [mistakes]
+    assert model.loss_curve_ == [mistakes / len(X)]  # the mean counting loss
 
 
 def test_batch_rule_matches_closed_form_step():

@@ -56,7 +56,7 @@ class LinearNeuronClassifier(Estimator, ABC):
         """One epoch of the learning rule over (X, t) from (w, b).
 
         Returns the new (w, b), the number of mistakes made in the epoch and the epoch's
-        loss (NaN for rules without one).
+        mean loss (the counting loss for rules without a loss of their own).
         """
 
     @abstractmethod
@@ -234,7 +234,7 @@ class LinearNeuronClassifier(Estimator, ABC):
         """The net input a = wᵀx + b of each sample, shape (n_samples,)."""
         check_is_fitted(self)
         X = check_array(X, n_features=self.n_features_in_, owner=type(self).__name__)
-        return X @ self._w + self._b
+        return X @ self.coef_[0] + self.intercept_[0]
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The class of each sample: ``classes_[1]`` where a ≥ 0, else ``classes_[0]``."""

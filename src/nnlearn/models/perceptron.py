@@ -57,6 +57,8 @@ class Perceptron(LinearNeuronClassifier):
     intercept_ : ndarray of shape (1,)
     errors_ : list of int
         The mistakes made in each epoch.
+    loss_curve_ : list of float
+        The mean counting loss of each epoch: its mistakes over the number of samples.
     converged_ : bool
         Whether an epoch passed without a change.
     cycle_ : tuple of (int, int) or None
@@ -98,11 +100,13 @@ class Perceptron(LinearNeuronClassifier):
         eta, negative = float(self.learning_rate), self.negative_code_
         if self.mode == "online":
             b, mistakes = online_perceptron_epoch(X, t, w, b, eta, negative)
-            return w, b, mistakes, np.nan
-        y = np.where(X @ w + b >= 0, 1.0, negative)
-        correction = t - y
-        w += eta / len(X) * (X.T @ correction)
-        return w, b + eta * correction.mean(), int(np.count_nonzero(correction)), np.nan
+        else:
+            y = np.where(X @ w + b >= 0, 1.0, negative)
+            correction = t - y
+            w += eta / len(X) * (X.T @ correction)
+            b += eta * correction.mean()
+            mistakes = int(np.count_nonzero(correction))
+        return w, b, mistakes, mistakes / len(X)
 
     def _has_converged(self) -> bool:
         if self.mode == "online":
