@@ -87,3 +87,29 @@ def test_stops_early_or_warns():
     assert model.converged_ and model.n_epochs_ < 1000
     with pytest.warns(ConvergenceWarning, match="max_epochs=2"):
         Adaline(learning_rate=0.1, max_epochs=2).fit(X, y)
+
+
+def test_later_epochs_of_a_fit_match_sklearn_and_the_block_rule():
+    # From the second epoch on, fit runs the epoch as one precomputed affine map.
+    X, y = _noisy(3 * LMS_BLOCK + 11, 5, seed=9)
+    alpha, epochs = 0.03, 6
+    reference = SGDRegressor(
+        penalty=None,
+        learning_rate="constant",
+        eta0=alpha,
+        shuffle=False,
+        tol=None,
+        max_iter=epochs,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference.fit(X, 2.0 * y - 1)
+    mapped = Adaline(learning_rate=alpha, max_epochs=epochs, tol=None).fit(X, y)
+    np.testing.assert_allclose(mapped.coef_.ravel(), reference.coef_, rtol=1e-10)
+    np.testing.assert_allclose(mapped.intercept_, reference.intercept_, rtol=1e-10)
+    stepped = Adaline(learning_rate=alpha, max_epochs=1, tol=None).fit(X, y)
+    for _ in range(epochs - 1):
+        stepped.partial_fit(X, y)
+    np.testing.assert_allclose(mapped.loss_curve_, stepped.loss_curve_, rtol=1e-10)
+    assert mapped.errors_ == stepped.errors_
+    assert mapped._epoch_map is None  # the map's memory is freed after fit

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg.blas import dtrsv
+from scipy.linalg.blas import dtrsm, dtrsv
 
 from nnlearn.equations import implements
 from nnlearn.models.neuron import LinearNeuronClassifier, has_loss_converged
@@ -81,13 +81,31 @@ class Adaline(LinearNeuronClassifier):
     ) -> tuple[np.ndarray, float, int, float]:
         alpha = float(self.learning_rate)
         if self.mode == "online":
-            b, errors = online_lms_epoch(X, t, w, b, alpha)
+            b, errors = self._online_epoch(X, t, w, b, alpha)
         else:
             errors = t - (X @ w + b)
             w += alpha / len(X) * (X.T @ errors)
             b += alpha * errors.mean()
         mistakes = np.count_nonzero(np.where(t - errors >= 0, 1.0, -1.0) != t)
         return w, b, int(mistakes), float(0.5 * np.mean(errors**2))
+
+    def _online_epoch(
+        self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float, alpha: float
+    ) -> tuple[float, np.ndarray]:
+        """From the second epoch of a fit over the same data in the same order, the epoch
+        is an affine map computed once (:class:`LMSEpochMap`); otherwise block by block."""
+        data = getattr(self, "_fit_data", None)
+        if data is None or X is not data[0] or self.n_epochs_ == 0:
+            return online_lms_epoch(X, t, w, b, alpha)
+        if getattr(self, "_epoch_map", None) is None:
+            self._epoch_map = LMSEpochMap(X, t, alpha)
+        return self._epoch_map.run(X, w, b)
+
+    def _begin_fit(self, X: np.ndarray, t: np.ndarray) -> None:
+        self._fit_data = (X, t)
+
+    def _end_fit(self) -> None:
+        self._fit_data = self._epoch_map = None
 
     def _has_converged(self) -> bool:
         return has_loss_converged(self.loss_curve_, self.tol)
@@ -142,3 +160,51 @@ def online_lms_epoch(
         b += alpha * float(e.sum())
         errors[start : start + len(block)] = e
     return b, errors
+
+
+class LMSEpochMap:
+    r"""An online LMS epoch over fixed data in a fixed order, as one affine map.
+
+    Each error of the epoch is affine in the weights w̃_0 = (w, b) the epoch starts from,
+    e = c − K w̃_0, and the epoch ends at w̃_0 + α X̃ᵀ e (X̃ = [X, 1]). K and c are found
+    once, block by block as in :func:`online_lms_epoch`, carrying the map
+    w̃ = P w̃_0 + q to each block's start: with M the block's unit lower-triangular
+    matrix, K_b = M⁻¹ X̃_b P and c_b = M⁻¹ (t_b − X̃_b q), then P ← P − α X̃_bᵀ K_b and
+    q ← q + α X̃_bᵀ c_b. Every later epoch is then two matrix-vector products, with
+    the same result as visiting the samples one by one. K takes the memory of X.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    t : ndarray of shape (n_samples,)
+    alpha : float
+    """
+
+    def __init__(self, X: np.ndarray, t: np.ndarray, alpha: float) -> None:
+        n, dim = len(X), X.shape[1] + 1
+        self.alpha = alpha
+        self.K = np.empty((n, dim))
+        self.c = np.empty(n)
+        P, q = np.eye(dim), np.zeros(dim)
+        for start in range(0, n, LMS_BLOCK):
+            block = X[start : start + LMS_BLOCK]
+            rhs = np.empty((len(block), dim + 1), order="F")
+            rhs[:, :dim] = block @ P[:-1] + P[-1]
+            rhs[:, dim] = t[start : start + len(block)] - (block @ q[:-1] + q[-1])
+            gram = block @ block.T
+            gram += 1.0
+            gram *= alpha
+            solved = dtrsm(1.0, gram.T, rhs, lower=1, diag=1, overwrite_b=1)
+            K_b, c_b = solved[:, :dim], solved[:, dim]
+            P[:-1] -= alpha * (block.T @ K_b)
+            P[-1] -= alpha * K_b.sum(axis=0)
+            q[:-1] += alpha * (block.T @ c_b)
+            q[-1] += alpha * c_b.sum()
+            self.K[start : start + len(block)] = K_b
+            self.c[start : start + len(block)] = c_b
+
+    def run(self, X: np.ndarray, w: np.ndarray, b: float) -> tuple[float, np.ndarray]:
+        """One epoch from (w, b); updates ``w`` in place, returns the new b and the errors."""
+        errors = self.c - self.K @ np.append(w, b)
+        w += self.alpha * (errors @ X)
+        return b + self.alpha * float(errors.sum()), errors
