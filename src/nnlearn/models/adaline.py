@@ -29,6 +29,11 @@ class Adaline(LinearNeuronClassifier):
     positive class where a ≥ 0. Learning stops when an epoch lowers the mean squared error
     by less than ``tol``.
 
+    The online rule is computed exactly but not sample by sample: a block of samples is a
+    triangular system (:func:`online_lms_epoch`), and from the second epoch of a ``fit``
+    without shuffling the whole epoch is one affine map of the weights (:class:`LMSEpochMap`,
+    which holds an array the size of X while ``fit`` runs).
+
     Parameters
     ----------
     learning_rate : float, default 0.01
