@@ -244,10 +244,10 @@ def matmul(a: Any, b: Any) -> Tensor:
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     b2 = b.reshape(-1, 1) if b.ndim == 1 else b
     out = _matmul(a2, b2)
-    if b.ndim == 1:
-        out = out.reshape(out.shape[:-1])
     if a.ndim == 1:
         out = out.reshape(out.shape[:-2] + out.shape[-1:])
+    if b.ndim == 1:
+        out = out.reshape(out.shape[:-1])
     return out
 
 
