@@ -27,8 +27,8 @@ def _reduce(op):
     return lambda x, axis=None, keepdims=False: op(x, dim=_all_axes(x, axis), keepdim=keepdims)
 
 
-def _tensor(x):
-    return x if isinstance(x, torch.Tensor) else torch.as_tensor(x, dtype=torch.float64)
+def _tensor(x, dtype=torch.float64):
+    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x), dtype=dtype)
 
 
 def _linear(x, weight, bias=None):
@@ -44,7 +44,7 @@ NL = SimpleNamespace(
 
 TORCH = SimpleNamespace(
     name="torch",
-    const=lambda a: torch.as_tensor(np.asarray(a)),
+    const=lambda a: _tensor(a, dtype=None),
     exp=torch.exp,
     log=torch.log,
     sqrt=torch.sqrt,
@@ -54,7 +54,7 @@ TORCH = SimpleNamespace(
     softplus=F.softplus,
     arctan=torch.atan,
     relu=torch.relu,
-    where=lambda cond, a, b: torch.where(torch.as_tensor(np.asarray(cond)), a, b),
+    where=lambda cond, a, b: torch.where(_tensor(cond, dtype=None), a, b),
     maximum=lambda a, b: torch.maximum(_tensor(a), _tensor(b)),
     minimum=lambda a, b: torch.minimum(_tensor(a), _tensor(b)),
     clip=torch.clamp,
@@ -72,7 +72,7 @@ TORCH = SimpleNamespace(
     log_softmax=lambda x, axis=-1: torch.log_softmax(x, dim=axis),
     softmax=lambda x, axis=-1: torch.softmax(x, dim=axis),
     softmax_cross_entropy=lambda z, t, reduction="mean": F.cross_entropy(
-        z, torch.as_tensor(np.asarray(t)), reduction=reduction
+        z, _tensor(t, dtype=None), reduction=reduction
     ),
 )
 
