@@ -121,6 +121,12 @@ def exp(x: Any) -> Tensor:
     return record(np.exp(x.data), (x, lambda g, out: g * out))
 
 
+def expm1(x: Any) -> Tensor:
+    """e^x − 1, accurate near 0 where e^x − 1 cancels; the derivative is e^x = out + 1."""
+    x = lift(x)
+    return record(np.expm1(x.data), (x, lambda g, out: g * (out + 1)))
+
+
 def log(x: Any) -> Tensor:
     """Natural logarithm; d/dx = 1/x."""
     x = lift(x)
