@@ -38,6 +38,7 @@ def _linear(x, weight, bias=None):
 
 NL = SimpleNamespace(
     **{name: getattr(nl.autodiff, name) for name in nl.autodiff.__all__},
+    expm1=nl.autodiff.ops.expm1,
     name="nnlearn",
     const=lambda a: a,
 )
@@ -46,6 +47,7 @@ TORCH = SimpleNamespace(
     name="torch",
     const=lambda a: _tensor(a, dtype=None),
     exp=torch.exp,
+    expm1=torch.expm1,
     log=torch.log,
     sqrt=torch.sqrt,
     abs=torch.abs,

@@ -37,6 +37,7 @@ CASES = {
         normal(3, 4),
     ),
     "abs_log_exp": (lambda B, x: B.log(B.abs(x)) + B.exp(-B.abs(x)), normal(5)),
+    "expm1": (lambda B, x: B.expm1(x * 1e-3) * B.expm1(x), normal(4)),
     "relu": (lambda B, x: B.relu(x) * x, normal(4, 3)),  # normal draws are never 0
     # indexing
     "basic_slices": (lambda B, x: x[1:, ::2] * 2 + x[-1:, 1:3].sum(), normal(3, 4)),
