@@ -35,6 +35,8 @@ def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 
 def _broadcast_shape(op: str, a: Tensor, b: Tensor) -> None:
+    if a.shape == b.shape or not a.ndim or not b.ndim:
+        return
     try:
         np.broadcast_shapes(a.shape, b.shape)
     except ValueError:
@@ -361,7 +363,7 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
     """Permute axes (reverse them by default, as ``.T``)."""
     x = lift(x)
     order = tuple(range(x.ndim))[::-1] if axes is None else tuple(axes)
-    inverse = tuple(int(i) for i in np.argsort(order))
+    inverse = order if axes is None else tuple(int(i) for i in np.argsort(order))
     return record(np.transpose(x.data, order), (x, lambda g, out: transpose(g, inverse)))
 
 
