@@ -215,3 +215,20 @@ def test_detach_cuts_the_graph():
     x = nl.tensor(2.0, requires_grad=True)
     (x * x.detach()).backward()
     assert x.grad == pytest.approx(2.0)
+
+
+# ----- plain arrays in -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: nl.relu([1.0, -1.0]), [1.0, 0.0]),
+        (lambda: nl.maximum(np.array([1.0, 3.0]), 2.0), [2.0, 3.0]),
+        (lambda: nl.where([True, False], 1.0, 2.0), [1.0, 2.0]),
+        (lambda: nl.clip([-2.0, 0.5, 2.0], -1.0, 1.0), [-1.0, 0.5, 1.0]),
+        (lambda: nl.linear([1.0, 2.0], np.eye(2), [0.5, 0.5]), [1.5, 2.5]),
+    ],
+)
+def test_ops_accept_plain_arrays_and_scalars(call, expected):
+    out = call()
+    assert isinstance(out, nl.Tensor) and not out.requires_grad
+    np.testing.assert_array_equal(out.data, expected)
