@@ -68,10 +68,12 @@ def _per_sample_sum(x: Tensor) -> Tensor:
 
 
 def _check_probabilities(name: str, argument: str, values: np.ndarray) -> None:
-    if values.size and (np.nanmin(values) < 0 or np.nanmax(values) > 1 or np.isnan(values).any()):
+    if np.isnan(values).any():
+        raise ValueError(f"{name}: {argument} must hold probabilities in [0, 1], got NaN")
+    if values.size and (values.min() < 0 or values.max() > 1):
         raise ValueError(
             f"{name}: {argument} must hold probabilities in [0, 1], "
-            f"got values in [{np.nanmin(values):.4g}, {np.nanmax(values):.4g}]"
+            f"got values in [{values.min():.4g}, {values.max():.4g}]"
         )
 
 
