@@ -209,6 +209,8 @@ def test_bce_at_certain_predictions_is_clamped_like_torch():
             r"bce: target must hold probabilities in \[0, 1\], got values in \[0\.5, 1\.5\]",
         ),
         (lambda: nl.losses.bce(PROBS - 0.5, BINARY), r"bce: prediction must hold probabilities"),
+        (lambda: nl.losses.bce([np.nan], [1.0]), r"bce: prediction must hold .* got NaN"),
+        (lambda: nl.losses.bce([0.5, 0.5], [np.nan, 1.0]), r"bce: target must hold .* got NaN"),
         (
             lambda: nl.losses.bce_with_logits(LOGITS, -np.eye(3)[LABELS]),
             r"bce_with_logits: target must hold probabilities",
