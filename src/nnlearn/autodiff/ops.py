@@ -141,6 +141,18 @@ def abs(x: Any) -> Tensor:
     return record(np.abs(x.data), (x, lambda g, out: g * np.sign(x.data)))
 
 
+def sin(x: Any) -> Tensor:
+    """sin x; d/dx = cos x."""
+    x = lift(x)
+    return record(np.sin(x.data), (x, lambda g, out: g * cos(x)))
+
+
+def cos(x: Any) -> Tensor:
+    """cos x; d/dx = −sin x."""
+    x = lift(x)
+    return record(np.cos(x.data), (x, lambda g, out: -g * sin(x)))
+
+
 def tanh(x: Any) -> Tensor:
     """tanh x; f' = 1 − f². A primitive because np.tanh is stable where exp overflows."""
     x = lift(x)
@@ -246,10 +258,12 @@ def matmul(a: Any, b: Any) -> Tensor:
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     b2 = b.reshape(-1, 1) if b.ndim == 1 else b
     out = _matmul(a2, b2)
+    if a.ndim == 1 and b.ndim == 1:
+        return out.reshape(())
     if b.ndim == 1:
-        out = out.reshape(out.shape[:-1])
+        return out.reshape(out.shape[:-1])
     if a.ndim == 1:
-        out = out.reshape(out.shape[:-2] + out.shape[-1:])
+        return out.reshape(out.shape[:-2] + out.shape[-1:])
     return out
 
 
