@@ -146,6 +146,9 @@ def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -
     ``target`` holds class indices, shape (n_samples,), or probabilities (one-hot or
     soft), shape (n_samples, n_classes). Fused: the gradient is softmax(z) − t.
     """
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.ndim == 2:
+        _check_probabilities("cross_entropy", "target", t)
     return ops.softmax_cross_entropy(prediction, target, reduction)
 
 

@@ -32,7 +32,8 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     if isinstance(a, Tensor):
         return a, lift(b, a)
-    return lift(a, b if isinstance(b, Tensor) else None), lift(b, a)
+    a = lift(a, b if isinstance(b, Tensor) else None)
+    return a, lift(b, a)
 
 
 def _binary(op: str, ufunc: np.ufunc, a: Tensor, b: Tensor) -> np.ndarray:
@@ -121,6 +122,12 @@ def exp(x: Any) -> Tensor:
     """e^x; the derivative is the output itself."""
     x = lift(x)
     return record(np.exp(x.data), (x, lambda g, out: g * out))
+
+
+def expm1(x: Any) -> Tensor:
+    """e^x − 1, accurate near 0 where e^x − 1 cancels; the derivative is e^x = out + 1."""
+    x = lift(x)
+    return record(np.expm1(x.data), (x, lambda g, out: g * (out + 1)))
 
 
 def log(x: Any) -> Tensor:
