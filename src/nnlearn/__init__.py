@@ -1,91 +1,13 @@
 """nnlearn: the classic neural networks of an introductory course, from the equations up.
 
-Conventionally imported as ``import nnlearn as nl``.
+Conventionally imported as ``import nnlearn as nl``. The autodiff engine's names
+(``nl.tensor``, ``nl.grad``, ``nl.hessian``, ``nl.exp``, ...) are available at the top level.
 """
 
-from nnlearn import activations, losses
-from nnlearn.autodiff import (
-    GradcheckError,
-    Tensor,
-    abs,
-    arctan,
-    clip,
-    concatenate,
-    exp,
-    grad,
-    gradcheck,
-    gradients,
-    hessian,
-    hvp,
-    jacobian,
-    linear,
-    log,
-    log_softmax,
-    logsumexp,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    no_grad,
-    relu,
-    reshape,
-    sigmoid,
-    softmax,
-    softmax_cross_entropy,
-    softplus,
-    sqrt,
-    stack,
-    sum,
-    tanh,
-    tensor,
-    transpose,
-    value_and_grad,
-    where,
-)
+from nnlearn import activations, losses, second_order
+from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed in its __all__)
+from nnlearn.autodiff import __all__ as _engine_names
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "GradcheckError",
-    "Tensor",
-    "abs",
-    "activations",
-    "arctan",
-    "clip",
-    "concatenate",
-    "exp",
-    "grad",
-    "gradcheck",
-    "gradients",
-    "hessian",
-    "hvp",
-    "jacobian",
-    "linear",
-    "log",
-    "log_softmax",
-    "logsumexp",
-    "losses",
-    "matmul",
-    "max",
-    "maximum",
-    "mean",
-    "min",
-    "minimum",
-    "no_grad",
-    "relu",
-    "reshape",
-    "sigmoid",
-    "softmax",
-    "softmax_cross_entropy",
-    "softplus",
-    "sqrt",
-    "stack",
-    "sum",
-    "tanh",
-    "tensor",
-    "transpose",
-    "value_and_grad",
-    "where",
-]
+__all__ = [*_engine_names, "activations", "losses", "second_order"]
