@@ -4,9 +4,14 @@ Every case is one function ``f(B, *tensors)`` run through nnlearn and PyTorch in
 float64 (see ``conftest.py``); values and gradients must agree to 1e-10 relative error.
 """
 
+import inspect
+from pathlib import Path
+
 import numpy as np
 import pytest
-from conftest import assert_matches_torch
+from conftest import TORCH, assert_matches_torch
+
+import nnlearn as nl
 
 RNG = np.random.default_rng(20261122)
 
@@ -38,6 +43,8 @@ CASES = {
     ),
     "abs_log_exp": (lambda B, x: B.log(B.abs(x)) + B.exp(-B.abs(x)), normal(5)),
     "expm1": (lambda B, x: B.expm1(x * 1e-3) * B.expm1(x), normal(4)),
+    "sin_cos": (lambda B, x: B.sin(x * 3) * B.cos(x) - B.cos(B.sin(x)), normal(2, 3)),
+    "broadcast_to": (lambda B, x: B.broadcast_to(x, (2, 3, 4)) * 2, normal(3, 1)),
     "relu": (lambda B, x: B.relu(x) * x, normal(4, 3)),  # normal draws are never 0
     # indexing
     "basic_slices": (lambda B, x: x[1:, ::2] * 2 + x[-1:, 1:3].sum(), normal(3, 4)),
@@ -152,8 +159,6 @@ def test_gradient_matches_torch(name):
 
 def test_maximum_at_a_tie_sends_the_gradient_to_the_first_argument():
     # PyTorch splits a tie between the two; nnlearn follows the course's relu (f'(0) = 1).
-    import nnlearn as nl
-
     a = nl.tensor([1.0, 2.0, 0.0], requires_grad=True)
     b = nl.tensor([1.0, 3.0, 0.0], requires_grad=True)
     nl.maximum(a, b).sum().backward()
@@ -162,3 +167,16 @@ def test_maximum_at_a_tie_sends_the_gradient_to_the_first_argument():
     x = nl.tensor([-1.0, 0.0, 2.0], requires_grad=True)
     nl.relu(x).sum().backward()
     np.testing.assert_array_equal(x.grad, [0.0, 1.0, 1.0])
+
+
+def test_every_exported_primitive_is_compared_with_torch():
+    source = Path(__file__).read_text()
+    primitives = [
+        name
+        for name in nl.autodiff.__all__
+        if inspect.getmodule(getattr(nl.autodiff, name)) is nl.autodiff.ops
+    ]
+    assert len(primitives) >= 25
+    for name in primitives:
+        assert hasattr(TORCH, name), f"no PyTorch counterpart for {name} in conftest.TORCH"
+        assert f"B.{name}(" in source, f"no case above uses B.{name}"

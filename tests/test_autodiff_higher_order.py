@@ -72,6 +72,10 @@ SCALAR_FUNCTIONS = {
         lambda B, x: (x @ B.const(X.T @ X) @ x) * B.sum(B.concatenate([x, x * x])),
         RNG.standard_normal(3),
     ),
+    "trigonometric": (
+        lambda B, x: B.sum(B.sin(x * x) * B.cos(x[:1] * x[1:2] + x)),
+        RNG.standard_normal(3),
+    ),
     "network_mse": (network_mse, 0.5 * RNG.standard_normal(N_PARAMS)),
     "network_cross_entropy": (network_cross_entropy, 0.5 * RNG.standard_normal(N_PARAMS)),
 }
