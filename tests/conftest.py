@@ -38,7 +38,6 @@ def _linear(x, weight, bias=None):
 
 NL = SimpleNamespace(
     **{name: getattr(nl.autodiff, name) for name in nl.autodiff.__all__},
-    expm1=nl.autodiff.ops.expm1,
     name="nnlearn",
     const=lambda a: a,
 )

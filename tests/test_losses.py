@@ -248,9 +248,9 @@ def linear_model(u):
 def test_empirical_risk_is_mean_loss(loss, targets):
     inputs = H[: len(targets)]
     risk = nl.losses.empirical_risk(linear_model, inputs, targets, loss=loss)
-    # R^emp(h) = 1/N Σ_i L(h(u_i), y_i), one sample at a time
+    # R^emp(h) = 1/N Σ_i L(h(u_i), y_i), one sample at a time (the loss's own reduction)
     per_sample = [
-        float(nl.losses.get(loss)(linear_model(u[None]), y[None], reduction="sum"))
+        float(nl.losses.get(loss)(linear_model(u[None]), y[None]))
         for u, y in zip(inputs, targets, strict=True)
     ]
     assert float(risk) == pytest.approx(np.mean(per_sample), rel=1e-12)
@@ -276,3 +276,11 @@ def test_l2_regularization():
         np.testing.assert_allclose(w.grad, 2 * w.data, rtol=1e-12)
     with pytest.raises(ValueError, match="at least one parameter"):
         nl.losses.l2_regularization([])
+
+
+def test_empirical_risk_of_several_outputs_averages_each_samples_mse():
+    predictions = np.array([[1.0, 2.0], [3.0, 5.0]])
+    targets = np.array([[1.0, 4.0], [3.0, 4.0]])
+    risk = nl.losses.empirical_risk(lambda u: u, predictions, targets, loss="mse")
+    per_sample = [(0 + 4) / 2, (0 + 1) / 2]
+    assert float(risk) == pytest.approx(np.mean(per_sample))

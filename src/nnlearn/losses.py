@@ -158,9 +158,15 @@ def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -
 def empirical_risk(
     model: Callable[[Any], Any], inputs: ArrayLike, targets: ArrayLike, loss: str | Loss = "mse"
 ) -> Tensor:
-    """R^emp(h) = 1/N Σ_i L(h(u_i), y_i): the mean loss of ``model`` over a sample."""
-    per_sample = get(loss)(model(inputs), targets, reduction="none")
-    return _per_sample_sum(per_sample).mean()
+    """R^emp(h) = 1/N Σ_i L(h(u_i), y_i): the mean loss of ``model`` over a sample.
+
+    L(h(u_i), y_i) is the loss of sample i alone (for an elementwise loss such as MSE,
+    the mean over that sample's values).
+    """
+    per_value = get(loss)(model(inputs), targets, reduction="none")
+    if per_value.ndim > 1:
+        per_value = per_value.mean(axis=tuple(range(1, per_value.ndim)))
+    return per_value.mean()
 
 
 @implements("l2_regularization", test=f"{TEST}::test_l2_regularization")

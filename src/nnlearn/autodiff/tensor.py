@@ -139,7 +139,7 @@ class Tensor:
         return self.data.item()
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self.data.item())
 
     def detach(self) -> Tensor:
         """The same values, cut from the graph."""
