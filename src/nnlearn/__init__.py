@@ -3,7 +3,7 @@
 Conventionally imported as ``import nnlearn as nl``.
 """
 
-from nnlearn import activations, losses
+from nnlearn import activations, dynamics, losses, models
 from nnlearn.autodiff import (
     GradcheckError,
     Tensor,
@@ -55,6 +55,7 @@ __all__ = [
     "arctan",
     "clip",
     "concatenate",
+    "dynamics",
     "exp",
     "grad",
     "gradcheck",
@@ -73,6 +74,7 @@ __all__ = [
     "mean",
     "min",
     "minimum",
+    "models",
     "no_grad",
     "relu",
     "reshape",
