@@ -82,9 +82,17 @@ class RecallTrace:
     n_sweeps: int
 
 
-def _sign_keep_ties(field: np.ndarray, current: np.ndarray) -> np.ndarray:
-    """sign(field), keeping the current value where the field is exactly 0 (the tie rule)."""
-    return np.where(field > 0, 1.0, np.where(field < 0, -1.0, current))
+TIE_TOLERANCE = 1e-9
+
+
+def _sign_keep_ties(field: np.ndarray, current: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """sign(field), keeping the current value where the field is 0 (the tie rule).
+
+    A field within rounding error of 0, |h| ≤ 1e-9 · max |W_ij|, counts as 0, so that
+    the incremental and the direct sums agree on ties.
+    """
+    tol = TIE_TOLERANCE * (np.abs(weights).max() if weights.size else 0.0)
+    return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
 
 
 class Hopfield:
@@ -167,10 +175,11 @@ class Hopfield:
     def update(self, state: ArrayLike) -> np.ndarray:
         """One synchronous step x_i(n + 1) = sign(Σ_{j≠i} W_ij x_j(n)) for all i.
 
-        Tie rule: where the sum is exactly 0, x_i keeps its value.
+        Tie rule: where the sum is 0 (to rounding), x_i keeps its value.
         """
         x = check_bipolar(state, self.n_units, "state")
-        return _sign_keep_ties(x @ self._offdiagonal().T, x)
+        w = self._offdiagonal()
+        return _sign_keep_ties(x @ w.T, x, w)
 
     def _offdiagonal(self) -> np.ndarray:
         w = self.weights.copy()
@@ -239,7 +248,7 @@ class Hopfield:
                 units = order[:, k]
                 h = field[rows, units]
                 old = x[rows, units]
-                new = _sign_keep_ties(h, old)
+                new = _sign_keep_ties(h, old, w)
                 flip = (new != old) & active
                 if flip.any():
                     p = rows[flip]
@@ -265,7 +274,7 @@ class Hopfield:
         sweeps = 0
         while sweeps < max_steps and not np.all(converged | cycle):
             sweeps += 1
-            new = _sign_keep_ties(x @ w.T, x)
+            new = _sign_keep_ties(x @ w.T, x, w)
             moving = ~(converged | cycle)
             converged |= moving & np.all(new == x, axis=1)
             cycle |= moving & ~converged & np.all(new == previous, axis=1)
