@@ -150,7 +150,7 @@ def test_small_capacity_experiment_breaks_down_near_theory():
     assert curve.recalled[-1] < 0.3
     assert np.all(np.diff(curve.bit_error) >= 0)
     assert 0.1 <= curve.breakdown() <= 0.25
-    assert THEORETICAL_CAPACITY == pytest.approx(0.138)
+    assert pytest.approx(0.138) == THEORETICAL_CAPACITY
 
 
 def test_bad_input_is_rejected():

@@ -5,6 +5,28 @@
 [0.0, -0.25, 0.25, -0.25]
 """
 
-from nnlearn.models.hopfield import Hopfield
+from nnlearn.models.acceptance import (
+    ACCEPTANCE,
+    boltzmann_acceptance,
+    metropolis_acceptance,
+    metropolis_ratio,
+)
+from nnlearn.models.annealing import SCHEDULES
+from nnlearn.models.boltzmann import AnnealResult, BoltzmannMachine
+from nnlearn.models.divergence import kl_divergence
+from nnlearn.models.hopfield import Hopfield, RecallTrace
+from nnlearn.models.hopfield_capacity import capacity_curve
 
-__all__ = ["Hopfield"]
+__all__ = [
+    "ACCEPTANCE",
+    "SCHEDULES",
+    "AnnealResult",
+    "BoltzmannMachine",
+    "Hopfield",
+    "RecallTrace",
+    "boltzmann_acceptance",
+    "capacity_curve",
+    "kl_divergence",
+    "metropolis_acceptance",
+    "metropolis_ratio",
+]

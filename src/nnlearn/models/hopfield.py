@@ -11,6 +11,7 @@ patterns, minima of E, attract the states near them.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,8 +55,9 @@ def incremental_weights(patterns: np.ndarray, learning_rate: float | None = None
     """The incremental rule applied to each pattern in turn from W(0) = 0 (μ = 1/L by default)."""
     n_units = patterns.shape[1]
     weights = np.zeros((n_units, n_units))
+    mu = 1.0 / n_units if learning_rate is None else learning_rate
     for pattern in patterns:
-        incremental_update(weights, pattern, 1.0 / n_units if learning_rate is None else learning_rate)
+        incremental_update(weights, pattern, mu)
     return weights
 
 
@@ -156,7 +158,7 @@ class Hopfield:
         patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns"))
         mu = 1.0 / self.n_units if learning_rate is None else learning_rate
         weights = np.zeros((self.n_units, self.n_units))
-        for current, following in zip(patterns[:-1], patterns[1:], strict=True):
+        for current, following in itertools.pairwise(patterns):
             weights += mu * np.outer(following, current)
         np.fill_diagonal(weights, 0.0)
         self.weights = weights
