@@ -62,7 +62,7 @@ def test_two_state_chain_closed_form():
 def test_non_unique_stationary_distribution_is_reported():
     chain = MarkovChain([[1, 0, 0], [0.5, 0, 0.5], [0, 0, 1]])
     assert [c.tolist() for c in chain.closed_classes()] in ([[0], [2]], [[2], [0]])
-    with pytest.raises(ValueError, match="not unique.*2 closed classes"):
+    with pytest.raises(ValueError, match=r"not unique.*2 closed classes"):
         chain.stationary_distribution()
 
 

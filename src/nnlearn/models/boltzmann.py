@@ -78,7 +78,8 @@ class BoltzmannMachine:
     n_visible : int, optional
         The first ``n_visible`` units are visible, the rest hidden; all visible by default.
     weights : array-like of shape (n, n), optional
-        Symmetric with zero diagonal; small random values (std 0.1) by default.
+        Symmetric with zero diagonal; by default drawn from N(0, 1), large enough for
+        hidden units to take different roles during learning.
     biases : array-like of shape (n,), optional
         Zero by default.
     random_state : int, Generator or None, default None
@@ -109,7 +110,7 @@ class BoltzmannMachine:
             raise ValueError(f"n_visible must be an integer in [1, {n_units}], got {n_visible!r}")
         self.n_visible = int(n_visible)
         if weights is None:
-            upper = np.triu(np.random.default_rng(random_state).normal(0, 0.1, (n_units,) * 2), 1)
+            upper = np.triu(np.random.default_rng(random_state).normal(0, 1.0, (n_units,) * 2), 1)
             weights = upper + upper.T
         self.weights = check_symmetric_weights(weights, self.n_units)
         biases = np.zeros(self.n_units) if biases is None else np.array(biases, np.float64)
@@ -319,7 +320,9 @@ class BoltzmannMachine:
         """KL(P_data, P̂) between the data's and the model's visible distributions (exact)."""
         return learning.data_kl(self, data, sample_weight, T)
 
-    def fit(self, data: ArrayLike, **options: Any) -> BoltzmannMachine:
+    def fit(
+        self, data: ArrayLike, sample_weight: ArrayLike | None = None, **options: Any
+    ) -> BoltzmannMachine:
         """Learn the data's visible distribution (see
         :func:`~nnlearn.models.boltzmann_learning.fit` for the options); returns self."""
-        return learning.fit(self, data, **options)
+        return learning.fit(self, data, sample_weight, **options)

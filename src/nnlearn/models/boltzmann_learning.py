@@ -46,7 +46,8 @@ def data_distribution(
 
 def _moments(states: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """⟨s_i s_j⟩ and ⟨s_i⟩ under the probabilities of the given states."""
-    return states.T @ (probs[:, None] * states), probs @ states
+    pair = states.T @ (probs[:, None] * states)
+    return 0.5 * (pair + pair.T), probs @ states
 
 
 def exact_statistics(
@@ -99,7 +100,8 @@ def kl_gradient(
     grad_biases : ndarray of shape (n,)
     """
     T = check_temperature(T)
-    p_pair, p_single, q_pair, q_single = exact_statistics(bm, data_distribution(bm, data, sample_weight), T)
+    p_data = data_distribution(bm, data, sample_weight)
+    p_pair, p_single, q_pair, q_single = exact_statistics(bm, p_data, T)
     grad_w = -(p_pair - q_pair) / T
     np.fill_diagonal(grad_w, 0.0)
     return grad_w, -(p_single - q_single) / T

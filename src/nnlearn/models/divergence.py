@@ -43,4 +43,4 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     for name, d in (("p", p), ("q", q)):
         if np.any(d < 0) or abs(d.sum() - 1.0) > 1e-8:
             raise ValueError(f"{name} must be a probability vector (non-negative, summing to 1)")
-    return float(np.sum(rel_entr(p, q)))
+    return max(float(np.sum(rel_entr(p, q))), 0.0)  # KL ≥ 0; the sum may round below
