@@ -49,7 +49,6 @@ def test_exact_distribution_by_brute_force():
         assert states[k].tolist() == [(k >> i) & 1 for i in range(4)]
     for T in (0.5, 1.0, 3.0):
         weights = [np.exp(-brute_energy(bm, s) / T) for s in itertools.product((0, 1), repeat=4)]
-        # itertools.product runs the last unit fastest: reorder to bit i = unit i
         z = sum(weights)
         assert bm.partition_function(T) == pytest.approx(z)
         assert bm.log_partition_function(T) == pytest.approx(np.log(z))
@@ -115,7 +114,7 @@ def test_gibbs_conditional():
     np.testing.assert_allclose(prob, 1 / (1 + np.exp(-bm.energy_gap(states) / T)))
     # equals the exact conditional p(s_i = 1 | rest) of the Boltzmann distribution
     p = bm.exact_distribution(T)
-    for k, s in enumerate(states):
+    for k in range(len(states)):
         for i in range(4):
             on, off = k | (1 << i), k & ~(1 << i)
             assert prob[k, i] == pytest.approx(p[on] / (p[on] + p[off]))

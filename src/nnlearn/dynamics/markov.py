@@ -114,6 +114,7 @@ class MarkovChain:
             raise ValueError(f"n must be a non-negative integer, got {n!r}")
         return np.linalg.matrix_power(self.T, int(n))
 
+    @implements("markov_n_step_distribution", test=TEST)
     def distribution_after(self, n: int, p0: ArrayLike) -> np.ndarray:
         """The distribution after ``n`` steps from ``p0``: p_n = p_0 T^n."""
         return check_distribution(p0, self.n_states, "p0") @ self.n_step_matrix(n)
@@ -137,6 +138,10 @@ class MarkovChain:
                 classes.append(members)
         return classes
 
+    @implements(
+        "markov_stationary_distribution",
+        test="tests/test_markov.py::test_stationary_distribution_solves_pi_T_equals_pi_and_is_the_limit",
+    )
     def stationary_distribution(self) -> np.ndarray:
         """The stationary distribution π, solving π T = π with Σ π = 1.
 

@@ -16,9 +16,11 @@ from nnlearn.models.boltzmann import AnnealResult, BoltzmannMachine
 from nnlearn.models.divergence import kl_divergence
 from nnlearn.models.hopfield import Hopfield, RecallTrace
 from nnlearn.models.hopfield_capacity import capacity_curve
+from nnlearn.models.rbm import RBM
 
 __all__ = [
     "ACCEPTANCE",
+    "RBM",
     "SCHEDULES",
     "AnnealResult",
     "BoltzmannMachine",

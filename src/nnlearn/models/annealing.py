@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.equations import implements
 from nnlearn.models.acceptance import check_temperature
 from nnlearn.registry import Registry
 
@@ -15,6 +16,7 @@ SCHEDULES: Registry = Registry("temperature schedule")
 
 
 @SCHEDULES.register("geometric", "exponential")
+@implements("geometric_annealing_schedule", test="tests/test_boltzmann.py::test_schedules")
 def geometric(n_sweeps: int, t_start: float = 10.0, t_end: float = 0.05) -> np.ndarray:
     """T_k = T_0 α^k with α = (T_end/T_0)^{1/(n−1)}: from ``t_start`` down to ``t_end``.
 

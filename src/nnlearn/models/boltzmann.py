@@ -124,6 +124,7 @@ class BoltzmannMachine:
 
     # -- energy ------------------------------------------------------------------------
     @implements("energy_of_a_specific_state_in_a_boltzmann_machine", test=TEST + "test_energy")
+    @implements("boltzmann_energy_with_biases", test=TEST + "test_energy")
     def energy(self, states: ArrayLike) -> np.ndarray | float:
         """E(s) = −Σ_{i<j} w_ij s_i s_j − Σ_i b_i s_i = −½ sᵀ W s − bᵀ s.
 

@@ -115,6 +115,9 @@ def data_kl(
 
 
 @implements(
+    "boltzmann_bias_update", test=TEST + "test_learning_drives_kl_down_without_hidden_units"
+)
+@implements(
     "weight_update_rule_for_boltzmann_machines",
     test=TEST + "test_learning_drives_kl_down_without_hidden_units",
 )

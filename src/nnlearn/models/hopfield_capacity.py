@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.equations import implements
 from nnlearn.models.hopfield import Hopfield
 
 THEORETICAL_CAPACITY = 0.138
@@ -52,6 +53,10 @@ class CapacityCurve:
         return float(x0 + (y0 - level) * (x1 - x0) / (y0 - y1))
 
 
+@implements(
+    "hopfield_capacity",
+    test="tests/test_hopfield.py::test_small_capacity_experiment_breaks_down_near_theory",
+)
 def capacity_curve(
     n_units: int = 200,
     loads: ArrayLike = (0.05, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25),
