@@ -17,6 +17,9 @@ from nnlearn.tour.report import Report
 SECTIONS: tuple[str, ...] = (
     "activations",
     "losses",
+    "markov",
+    "hopfield",
+    "boltzmann",
 )
 
 
