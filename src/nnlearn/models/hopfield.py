@@ -87,13 +87,14 @@ class RecallTrace:
 TIE_TOLERANCE = 1e-9
 
 
-def _sign_keep_ties(field: np.ndarray, current: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """sign(field), keeping the current value where the field is 0 (the tie rule).
+def _tie_tolerance(weights: np.ndarray) -> float:
+    """Fields within rounding error of 0, |h| ≤ 1e-9 · max |W_ij|, count as ties, so that
+    the incremental and the direct sums agree on them."""
+    return TIE_TOLERANCE * float(np.abs(weights).max()) if weights.size else 0.0
 
-    A field within rounding error of 0, |h| ≤ 1e-9 · max |W_ij|, counts as 0, so that
-    the incremental and the direct sums agree on ties.
-    """
-    tol = TIE_TOLERANCE * (np.abs(weights).max() if weights.size else 0.0)
+
+def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
+    """sign(field), keeping the current value where the field is 0 (the tie rule)."""
     return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
 
 
@@ -181,7 +182,7 @@ class Hopfield:
         """
         x = check_bipolar(state, self.n_units, "state")
         w = self._offdiagonal()
-        return _sign_keep_ties(x @ w.T, x, w)
+        return _sign_keep_ties(x @ w.T, x, _tie_tolerance(w))
 
     def _offdiagonal(self) -> np.ndarray:
         w = self.weights.copy()
@@ -235,6 +236,7 @@ class Hopfield:
         self, x: np.ndarray, max_steps: int, rng: np.random.Generator, record: bool
     ) -> tuple[np.ndarray, RecallTrace]:
         w = self._offdiagonal()
+        tol = _tie_tolerance(w)
         columns = np.ascontiguousarray(w.T)  # columns[i] = W[:, i]
         field = x @ w.T  # field[p, i] = Σ_j W_ij x_pj
         n_probes, n_units = x.shape
@@ -242,25 +244,26 @@ class Hopfield:
         energies = [-0.5 * np.einsum("pi,pi->p", x, field)] if record else []
         active = np.ones(n_probes, dtype=bool)
         sweeps = 0
+        x_flat, field_flat = x.reshape(-1), field.reshape(-1)  # views, for flat indexing
         while sweeps < max_steps and active.any():
             sweeps += 1
             order = rng.permuted(np.tile(np.arange(n_units), (n_probes, 1)), axis=1)
+            flat_order = order + (rows * n_units)[:, None]
             changed_in_sweep = np.zeros(n_probes, dtype=bool)
             for k in range(n_units):
-                units = order[:, k]
-                h = field[rows, units]
-                old = x[rows, units]
-                new = _sign_keep_ties(h, old, w)
-                flip = (new != old) & active
+                index = flat_order[:, k]
+                h = field_flat[index]
+                old = x_flat[index]
+                # x_i changes iff sign(h_i) opposes it, beyond the tie tolerance
+                flip = (old * h < -tol) & active
                 if flip.any():
                     p = rows[flip]
-                    x[p, units[flip]] = new[flip]
-                    field[p] += (2.0 * new[flip])[:, None] * columns[units[flip]]
+                    x_flat[index[flip]] = -old[flip]
+                    field[p] -= (2.0 * old[flip])[:, None] * columns[order[p, k]]
                     changed_in_sweep |= flip
                 if record:
-                    # ΔE = −(x_i' − x_i) h_i when W is symmetric with zero diagonal
-                    delta = np.where(flip, -(new - old) * h, 0.0)
-                    energies.append(energies[-1] + delta)
+                    # ΔE = −(x_i' − x_i) h_i = 2 x_i h_i when W is symmetric, zero diagonal
+                    energies.append(energies[-1] + np.where(flip, 2.0 * old * h, 0.0))
             active &= changed_in_sweep
         trace = RecallTrace(
             np.array(energies), ~active, np.zeros(n_probes, dtype=bool), sweeps
@@ -269,6 +272,7 @@ class Hopfield:
 
     def _recall_sync(self, x: np.ndarray, max_steps: int) -> tuple[np.ndarray, RecallTrace]:
         w = self._offdiagonal()
+        tol = _tie_tolerance(w)
         energies = [-0.5 * np.einsum("pi,ij,pj->p", x, w, x)]
         previous = np.full_like(x, np.nan)
         converged = np.zeros(x.shape[0], dtype=bool)
@@ -276,7 +280,7 @@ class Hopfield:
         sweeps = 0
         while sweeps < max_steps and not np.all(converged | cycle):
             sweeps += 1
-            new = _sign_keep_ties(x @ w.T, x, w)
+            new = _sign_keep_ties(x @ w.T, x, tol)
             moving = ~(converged | cycle)
             converged |= moving & np.all(new == x, axis=1)
             cycle |= moving & ~converged & np.all(new == previous, axis=1)
