@@ -138,7 +138,10 @@ class BoltzmannMachine:
         return -0.5 * np.einsum("...i,...i->...", s @ self.weights, s) - s @ self.biases
 
     @implements(
-        "energy_change_when_one_unit_in_boltzmann_machine_changes", test=TEST + "test_energy"
+        "energy_change_when_one_unit_in_boltzmann_machine_changes",
+        test=TEST + "test_energy",
+        note="ΔE_i = E(s_i = 0) − E(s_i = 1) = Σ_j w_ij s_j + b_i, the energy gap that "
+        "switching unit i on saves (b_i = 0 in the course's form)",
     )
     def energy_gap(self, states: ArrayLike) -> np.ndarray:
         """ΔE_i = E(s_i = 0) − E(s_i = 1) = Σ_j w_ij s_j + b_i for every unit, shape of states."""

@@ -165,7 +165,12 @@ class Hopfield:
         self.weights = weights
         return self
 
-    @implements("energy_of_a_state_in_a_hopfield_network", test=TEST + "test_energy_formula")
+    @implements(
+        "energy_of_a_state_in_a_hopfield_network",
+        test=TEST + "test_energy_formula",
+        note="the equation list's double sum lacks the factor 1/2 of its matrix form; "
+        "E = -1/2 sum_ij W_ij x_i x_j = -1/2 x^T W x is implemented",
+    )
     def energy(self, state: ArrayLike) -> np.ndarray | float:
         """E(x) = −½ xᵀ W x for states of shape (L,) (a float) or (m, L) (shape (m,))."""
         x = check_bipolar(state, self.n_units, "state")
