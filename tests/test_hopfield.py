@@ -164,3 +164,14 @@ def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="n_units must be a positive integer"):
         Hopfield(0)
     assert nl.models.Hopfield is Hopfield
+
+
+def test_tour_section_recalls_the_letters(tmp_path):
+    from nnlearn import tour
+
+    lines = []
+    tour.run(tmp_path, sections=["hopfield"], echo=lines.append)
+    for name in ("hopfield_recall.png", "hopfield_energy.png", "hopfield_capacity.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert any("4 of 4 recovered exactly" in line for line in lines)
+    assert any("T → X → L → H." in line for line in lines)
