@@ -4,10 +4,10 @@ Conventionally imported as ``import nnlearn as nl``. The autodiff engine's names
 (``nl.tensor``, ``nl.grad``, ``nl.hessian``, ``nl.exp``, ...) are available at the top level.
 """
 
-from nnlearn import activations, losses, second_order
+from nnlearn import activations, dynamics, losses, models, second_order
 from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed in its __all__)
 from nnlearn.autodiff import __all__ as _engine_names
 
 __version__ = "0.1.0"
 
-__all__ = [*_engine_names, "activations", "losses", "second_order"]
+__all__ = [*_engine_names, "activations", "dynamics", "losses", "models", "second_order"]

@@ -18,6 +18,9 @@ SECTIONS: tuple[str, ...] = (
     "activations",
     "losses",
     "second_order",
+    "markov",
+    "hopfield",
+    "boltzmann",
 )
 
 
