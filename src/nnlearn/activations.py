@@ -188,7 +188,7 @@ def prelu(x: Tensor, alpha: float | Tensor = 0.25) -> Tensor:
 )
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
     """f(x) = x for x ≥ 0, else α(e^x − 1); f'(x) = 1 or f(x) + α."""
-    return ops.where(x.data >= 0, x, alpha * (ops.exp(ops.minimum(x, 0)) - 1))
+    return ops.where(x.data >= 0, x, alpha * ops.expm1(ops.minimum(x, 0)))
 
 
 @_activation("softplus", derivative=lambda x, f: ops.sigmoid(x).data, equation="softplus")

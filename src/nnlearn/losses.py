@@ -68,10 +68,12 @@ def _per_sample_sum(x: Tensor) -> Tensor:
 
 
 def _check_probabilities(name: str, argument: str, values: np.ndarray) -> None:
-    if values.size and (np.nanmin(values) < 0 or np.nanmax(values) > 1 or np.isnan(values).any()):
+    if np.isnan(values).any():
+        raise ValueError(f"{name}: {argument} must hold probabilities in [0, 1], got NaN")
+    if values.size and (values.min() < 0 or values.max() > 1):
         raise ValueError(
             f"{name}: {argument} must hold probabilities in [0, 1], "
-            f"got values in [{np.nanmin(values):.4g}, {np.nanmax(values):.4g}]"
+            f"got values in [{values.min():.4g}, {values.max():.4g}]"
         )
 
 
@@ -146,6 +148,9 @@ def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -
     ``target`` holds class indices, shape (n_samples,), or probabilities (one-hot or
     soft), shape (n_samples, n_classes). Fused: the gradient is softmax(z) − t.
     """
+    t = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if t.ndim == 2:
+        _check_probabilities("cross_entropy", "target", t)
     return ops.softmax_cross_entropy(prediction, target, reduction)
 
 
@@ -153,9 +158,15 @@ def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -
 def empirical_risk(
     model: Callable[[Any], Any], inputs: ArrayLike, targets: ArrayLike, loss: str | Loss = "mse"
 ) -> Tensor:
-    """R^emp(h) = 1/N Σ_i L(h(u_i), y_i): the mean loss of ``model`` over a sample."""
-    per_sample = get(loss)(model(inputs), targets, reduction="none")
-    return _per_sample_sum(per_sample).mean()
+    """R^emp(h) = 1/N Σ_i L(h(u_i), y_i): the mean loss of ``model`` over a sample.
+
+    L(h(u_i), y_i) is the loss of sample i alone (for an elementwise loss such as MSE,
+    the mean over that sample's values).
+    """
+    per_value = get(loss)(model(inputs), targets, reduction="none")
+    if per_value.ndim > 1:
+        per_value = per_value.mean(axis=tuple(range(1, per_value.ndim)))
+    return per_value.mean()
 
 
 @implements("l2_regularization", test=f"{TEST}::test_l2_regularization")

@@ -23,6 +23,7 @@ from nnlearn.autodiff.tensor import (
     set_grad_enabled,
     tensor,
 )
+from nnlearn.equations import implements
 
 Argnums = int | Sequence[int]
 
@@ -114,6 +115,10 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
     return wrapped
 
 
+@implements(
+    "gradient_of_the_performance_surface",
+    test="tests/test_second_order.py::test_gradient_of_the_performance_surface",
+)
 def grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     """The gradient ∇f = (∂f/∂θ_1, ..., ∂f/∂θ_D) as a function.
 

@@ -23,20 +23,23 @@ def lift(x: Any, like: Tensor | None = None) -> Tensor:
     """``x`` as a Tensor; constants take the floating dtype of ``like``."""
     if isinstance(x, Tensor):
         return x
-    if like is not None and np.issubdtype(like.dtype, np.floating):
-        return Tensor(np.asarray(x, dtype=like.dtype))
+    if like is not None and like.data.dtype.kind == "f":
+        return Tensor(np.asarray(x, dtype=like.data.dtype))
     array = np.asarray(x)
-    return Tensor(array if np.issubdtype(array.dtype, np.floating) else array.astype(np.float64))
+    return Tensor(array if array.dtype.kind == "f" else array.astype(np.float64))
 
 
 def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
-    like = a if isinstance(a, Tensor) else b
-    return lift(a, like), lift(b, like)
+    if isinstance(a, Tensor):
+        return a, lift(b, a)
+    a = lift(a, b if isinstance(b, Tensor) else None)
+    return a, lift(b, a)
 
 
-def _broadcast_shape(op: str, a: Tensor, b: Tensor) -> None:
+def _binary(op: str, ufunc: np.ufunc, a: Tensor, b: Tensor) -> np.ndarray:
+    """``ufunc(a, b)`` on the values, with a clear error when the shapes do not broadcast."""
     try:
-        np.broadcast_shapes(a.shape, b.shape)
+        return ufunc(a.data, b.data)
     except ValueError:
         raise ValueError(
             f"{op}: shapes {a.shape} and {b.shape} do not broadcast; expected equal sizes "
@@ -57,9 +60,8 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor:
 def add(a: Any, b: Any) -> Tensor:
     """a + b (broadcasting)."""
     a, b = _pair(a, b)
-    _broadcast_shape("add", a, b)
     return record(
-        a.data + b.data,
+        _binary("add", np.add, a, b),
         (a, lambda g, out: unbroadcast(g, a.shape)),
         (b, lambda g, out: unbroadcast(g, b.shape)),
     )
@@ -68,9 +70,8 @@ def add(a: Any, b: Any) -> Tensor:
 def subtract(a: Any, b: Any) -> Tensor:
     """a − b (broadcasting)."""
     a, b = _pair(a, b)
-    _broadcast_shape("subtract", a, b)
     return record(
-        a.data - b.data,
+        _binary("subtract", np.subtract, a, b),
         (a, lambda g, out: unbroadcast(g, a.shape)),
         (b, lambda g, out: unbroadcast(-g, b.shape)),
     )
@@ -79,9 +80,8 @@ def subtract(a: Any, b: Any) -> Tensor:
 def multiply(a: Any, b: Any) -> Tensor:
     """a ⊙ b (broadcasting)."""
     a, b = _pair(a, b)
-    _broadcast_shape("multiply", a, b)
     return record(
-        a.data * b.data,
+        _binary("multiply", np.multiply, a, b),
         (a, lambda g, out: unbroadcast(g * b, a.shape)),
         (b, lambda g, out: unbroadcast(g * a, b.shape)),
     )
@@ -90,9 +90,8 @@ def multiply(a: Any, b: Any) -> Tensor:
 def divide(a: Any, b: Any) -> Tensor:
     """a / b (broadcasting)."""
     a, b = _pair(a, b)
-    _broadcast_shape("divide", a, b)
     return record(
-        a.data / b.data,
+        _binary("divide", np.divide, a, b),
         (a, lambda g, out: unbroadcast(g / b, a.shape)),
         (b, lambda g, out: unbroadcast(-g * out / b, b.shape)),
     )
@@ -106,10 +105,14 @@ def negative(a: Any) -> Tensor:
 
 def power(a: Any, b: Any) -> Tensor:
     """a ** b; ∂/∂a = b a^(b−1), ∂/∂b = a^b log a."""
+    if isinstance(b, int | float) and isinstance(a, Tensor):  # a constant exponent
+        return record(
+            _binary("power", np.power, a, lift(b, a)),
+            (a, lambda g, out: g * (2 * a if b == 2 else b * a ** (b - 1))),
+        )
     a, b = _pair(a, b)
-    _broadcast_shape("power", a, b)
     return record(
-        a.data**b.data,
+        _binary("power", np.power, a, b),
         (a, lambda g, out: unbroadcast(g * b * a ** (b - 1), a.shape)),
         (b, lambda g, out: unbroadcast(g * out * log(a), b.shape)),
     )
@@ -119,6 +122,12 @@ def exp(x: Any) -> Tensor:
     """e^x; the derivative is the output itself."""
     x = lift(x)
     return record(np.exp(x.data), (x, lambda g, out: g * out))
+
+
+def expm1(x: Any) -> Tensor:
+    """e^x − 1, accurate near 0 where e^x − 1 cancels; the derivative is e^x = out + 1."""
+    x = lift(x)
+    return record(np.expm1(x.data), (x, lambda g, out: g * (out + 1)))
 
 
 def log(x: Any) -> Tensor:
@@ -139,6 +148,18 @@ def abs(x: Any) -> Tensor:
     return record(np.abs(x.data), (x, lambda g, out: g * np.sign(x.data)))
 
 
+def sin(x: Any) -> Tensor:
+    """sin x; d/dx = cos x."""
+    x = lift(x)
+    return record(np.sin(x.data), (x, lambda g, out: g * cos(x)))
+
+
+def cos(x: Any) -> Tensor:
+    """cos x; d/dx = −sin x."""
+    x = lift(x)
+    return record(np.cos(x.data), (x, lambda g, out: -g * sin(x)))
+
+
 def tanh(x: Any) -> Tensor:
     """tanh x; f' = 1 − f². A primitive because np.tanh is stable where exp overflows."""
     x = lift(x)
@@ -152,7 +173,7 @@ def sigmoid(x: Any) -> Tensor:
     """
     x = lift(x)
     z = np.exp(-np.abs(x.data))
-    value = np.where(x.data >= 0, 1 / (1 + z), z / (1 + z))
+    value = np.where(x.data >= 0, 1, z) / (1 + z)
     return record(value, (x, lambda g, out: g * out * (1 - out)))
 
 
@@ -244,10 +265,12 @@ def matmul(a: Any, b: Any) -> Tensor:
     a2 = a.reshape(1, -1) if a.ndim == 1 else a
     b2 = b.reshape(-1, 1) if b.ndim == 1 else b
     out = _matmul(a2, b2)
+    if a.ndim == 1 and b.ndim == 1:
+        return out.reshape(())
     if b.ndim == 1:
-        out = out.reshape(out.shape[:-1])
+        return out.reshape(out.shape[:-1])
     if a.ndim == 1:
-        out = out.reshape(out.shape[:-2] + out.shape[-1:])
+        return out.reshape(out.shape[:-2] + out.shape[-1:])
     return out
 
 
@@ -304,7 +327,7 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     x = lift(x)
     axes = _axes(axis, x.ndim)
     return record(
-        np.sum(x.data, axis=axes, keepdims=keepdims),
+        x.data.sum(axis=axes, keepdims=keepdims),
         (x, lambda g, out: broadcast_to(_expand(g, x.shape, axes, keepdims), x.shape)),
     )
 
@@ -354,9 +377,11 @@ def reshape(x: Any, shape: int | Sequence[int]) -> Tensor:
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
     """Permute axes (reverse them by default, as ``.T``)."""
     x = lift(x)
-    order = tuple(range(x.ndim))[::-1] if axes is None else tuple(axes)
+    if axes is None:  # reversing is its own inverse
+        return record(x.data.transpose(), (x, lambda g, out: transpose(g)))
+    order = tuple(axes)
     inverse = tuple(int(i) for i in np.argsort(order))
-    return record(np.transpose(x.data, order), (x, lambda g, out: transpose(g, inverse)))
+    return record(x.data.transpose(order), (x, lambda g, out: transpose(g, inverse)))
 
 
 def _plain_index(index: Any) -> Any:

@@ -16,6 +16,8 @@ for, the rules run with recording switched off and cost no more than NumPy calls
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -23,6 +25,9 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 VJP = Callable[["Tensor", "Tensor"], "Tensor"]
+
+
+_creation_order = itertools.count()
 
 
 class _GradMode:
@@ -80,7 +85,7 @@ class Tensor:
         Whether gradients flow to this tensor.
     """
 
-    __slots__ = ("_edges", "data", "grad", "requires_grad")
+    __slots__ = ("_edges", "_seq", "data", "grad", "requires_grad")
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     def __init__(self, data: np.ndarray, requires_grad: bool = False) -> None:
@@ -88,6 +93,7 @@ class Tensor:
         self.grad: np.ndarray | None = None
         self.requires_grad = requires_grad
         self._edges: tuple[tuple[Tensor, VJP], ...] = ()
+        self._seq = next(_creation_order)
 
     # ----- properties -------------------------------------------------------------
     @property
@@ -133,7 +139,7 @@ class Tensor:
         return self.data.item()
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self.data.item())
 
     def detach(self) -> Tensor:
         """The same values, cut from the graph."""
@@ -311,10 +317,10 @@ def record(data: np.ndarray, *edges: tuple[Tensor, VJP]) -> Tensor:
     """
     out = Tensor(data)
     if _GradMode.enabled:
-        kept = tuple(edge for edge in edges if edge[0].requires_grad)
+        kept = [edge for edge in edges if edge[0].requires_grad]
         if kept:
             out.requires_grad = True
-            out._edges = kept
+            out._edges = tuple(kept)
     return out
 
 
@@ -335,33 +341,15 @@ def seed_gradient(output: Tensor, gradient: ArrayLike | None) -> Tensor:
     return seed
 
 
-def _graph(root: Tensor, stop: set[int]) -> list[Tensor]:
-    """The nodes above ``root``, each after every node that uses it (iterative DFS).
-
-    Nodes whose id is in ``stop`` are not expanded.
-    """
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack: list[tuple[Tensor, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        if id(node) not in stop:
-            stack.extend((parent, False) for parent, _ in node._edges if id(parent) not in visited)
-    order.reverse()
-    return order
-
-
 def backpropagate(
     output: Tensor, seed: Tensor, wrt: Sequence[Tensor] | None, create_graph: bool
 ) -> dict[Tensor, Tensor]:
     """Apply the VJP rules from ``output`` back to its inputs.
+
+    The nodes are visited in decreasing order of creation, kept in a heap: every node is
+    created after its inputs, so this is a topological order (children before parents),
+    found iteratively, and a node is reached only once all the gradient flowing into it
+    has been summed.
 
     Parameters
     ----------
@@ -377,34 +365,45 @@ def backpropagate(
     dict
         Tensor -> gradient, for the tensors of ``wrt`` (or the leaves) that were reached.
     """
-    targets = {id(t) for t in wrt} if wrt is not None else set()
-    order = _graph(output, targets)
-    needed = _leading_to(order, targets) if wrt is not None else None
-    grads: dict[int, Tensor] = {id(output): seed}
+    targets = set(wrt) if wrt is not None else set()
+    needed = _leading_to(output, targets) if wrt is not None else None
+    grads: dict[Tensor, Tensor] = {output: seed}
+    queue = [(-output._seq, output)]
     result: dict[Tensor, Tensor] = {}
     with set_grad_enabled(create_graph):
-        for node in order:
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
-            if id(node) in targets or (wrt is None and not node._edges):
+        while queue:
+            node = heapq.heappop(queue)[1]
+            g = grads.pop(node)
+            if node in targets or not node._edges:
                 result[node] = g
                 continue
             for parent, vjp in node._edges:
-                if needed is not None and id(parent) not in needed:
+                if needed is not None and parent not in needed:
                     continue
                 pg = vjp(g, node)
-                key = id(parent)
-                grads[key] = pg if key not in grads else grads[key] + pg
+                if parent in grads:
+                    grads[parent] = grads[parent] + pg
+                else:
+                    grads[parent] = pg
+                    heapq.heappush(queue, (-parent._seq, parent))
     return result
 
 
-def _leading_to(order: list[Tensor], targets: set[int]) -> set[int]:
-    """Ids of the nodes of ``order`` from which some target can be reached."""
-    needed = set()
-    for node in reversed(order):  # inputs before the nodes that use them
-        if id(node) in targets or any(id(p) in needed for p, _ in node._edges):
-            needed.add(id(node))
+def _leading_to(output: Tensor, targets: set[Tensor]) -> set[Tensor]:
+    """The nodes above ``output`` from which some target can be reached."""
+    seen, stack = {output}, [output]
+    while stack:
+        node = stack.pop()
+        if node in targets:
+            continue
+        for parent, _ in node._edges:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    needed: set[Tensor] = set()
+    for node in sorted(seen, key=lambda n: n._seq):  # inputs before the nodes using them
+        if node in targets or any(parent in needed for parent, _ in node._edges):
+            needed.add(node)
     return needed
 
 

@@ -18,6 +18,10 @@ SECTIONS: tuple[str, ...] = (
     "activations",
     "losses",
     "neurons",
+    "second_order",
+    "markov",
+    "hopfield",
+    "boltzmann",
 )
 
 

@@ -1,0 +1,20 @@
+"""Dynamical systems of the course: deterministic and stochastic, discrete and continuous.
+
+>>> import nnlearn as nl
+>>> nl.dynamics.MarkovChain([[0.5, 0.5], [0.2, 0.8]]).n_step_matrix(2)
+array([[0.35, 0.65],
+       [0.26, 0.74]])
+"""
+
+from nnlearn.dynamics.deterministic import ContinuousSystem, DiscreteSystem, Trajectory
+from nnlearn.dynamics.markov import MarkovChain, check_stochastic_matrix
+from nnlearn.dynamics.stochastic import StochasticSystem
+
+__all__ = [
+    "ContinuousSystem",
+    "DiscreteSystem",
+    "MarkovChain",
+    "StochasticSystem",
+    "Trajectory",
+    "check_stochastic_matrix",
+]

@@ -1,0 +1,308 @@
+"""The Hopfield network: an associative memory of bipolar patterns.
+
+States are bipolar, x ∈ {−1, +1}^L. The weights are symmetric with a zero diagonal, and
+the network's energy
+
+    E(x) = −½ xᵀ W x
+
+never increases under asynchronous updates x_i ← sign(Σ_{j≠i} W_ij x_j), so the stored
+patterns, minima of E, attract the states near them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnlearn.equations import implements
+from nnlearn.registry import Registry
+
+TEST = "tests/test_hopfield.py::"
+RULES: Registry = Registry("Hopfield storage rule")
+RandomState = int | np.random.Generator | None
+
+
+def check_bipolar(x: ArrayLike, n_units: int, name: str) -> np.ndarray:
+    """Validate states of shape (n_units,) or (m, n_units) with entries ±1; return float64."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim not in (1, 2) or x.shape[-1] != n_units:
+        raise ValueError(f"{name} must have shape ({n_units},) or (m, {n_units}), got {x.shape}")
+    if not np.all(np.abs(x) == 1):
+        raise ValueError(f"{name} must be bipolar: every entry -1 or +1")
+    return x
+
+
+@RULES.register("analytic", "analytical")
+@implements("analytical_solution_of_a_hopfield_network", test=TEST + "test_storage_rules")
+def analytic_weights(patterns: np.ndarray) -> np.ndarray:
+    """W = 1/L (Σ_{i=1..N} ξ_i ξ_iᵀ − N I) for the N patterns ξ_i (rows) of length L."""
+    n_patterns, n_units = patterns.shape
+    return (patterns.T @ patterns - n_patterns * np.eye(n_units)) / n_units
+
+
+@implements("weight_update_of_a_hopfield_network", test=TEST + "test_storage_rules")
+def incremental_update(weights: np.ndarray, pattern: np.ndarray, learning_rate: float) -> None:
+    """W(n) = W(n − 1) + μ (ξ ξᵀ − I), in place."""
+    weights += learning_rate * np.outer(pattern, pattern)
+    weights[np.diag_indices_from(weights)] -= learning_rate
+
+
+@RULES.register("incremental", "hebbian")
+def incremental_weights(patterns: np.ndarray, learning_rate: float | None = None) -> np.ndarray:
+    """The incremental rule applied to each pattern in turn from W(0) = 0 (μ = 1/L by default)."""
+    n_units = patterns.shape[1]
+    weights = np.zeros((n_units, n_units))
+    mu = 1.0 / n_units if learning_rate is None else learning_rate
+    for pattern in patterns:
+        incremental_update(weights, pattern, mu)
+    return weights
+
+
+@dataclass
+class RecallTrace:
+    """What happened during a recall, per probe.
+
+    Attributes
+    ----------
+    energy : ndarray of shape (n_records, n_probes)
+        E(x) before the first update and after each update (each unit update in
+        asynchronous mode, each sweep in synchronous mode).
+    converged : ndarray of bool, shape (n_probes,)
+        Whether the probe reached a fixed point.
+    two_cycle : ndarray of bool, shape (n_probes,)
+        Synchronous mode only: whether it ended oscillating between two states.
+    n_sweeps : int
+        Sweeps performed (one sweep = every unit updated once).
+    """
+
+    energy: np.ndarray
+    converged: np.ndarray
+    two_cycle: np.ndarray
+    n_sweeps: int
+
+
+TIE_TOLERANCE = 1e-9
+
+
+def _tie_tolerance(weights: np.ndarray) -> float:
+    """Fields within rounding error of 0, |h| ≤ 1e-9 · max |W_ij|, count as ties, so that
+    the incremental and the direct sums agree on them."""
+    return TIE_TOLERANCE * float(np.abs(weights).max()) if weights.size else 0.0
+
+
+def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
+    """sign(field), keeping the current value where the field is 0 (the tie rule)."""
+    return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
+
+
+class Hopfield:
+    """A Hopfield network of ``n_units`` bipolar neurons.
+
+    Parameters
+    ----------
+    n_units : int
+        The number of neurons L.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_units, n_units)
+        W; symmetric with a zero diagonal after :meth:`store` (not symmetric after
+        :meth:`store_sequence`).
+
+    Examples
+    --------
+    >>> net = Hopfield(6)
+    >>> _ = net.store([[1, 1, 1, -1, -1, -1], [1, -1, 1, -1, 1, -1]])
+    >>> net.recall([-1, 1, 1, -1, -1, -1], random_state=0).tolist()
+    [1.0, 1.0, 1.0, -1.0, -1.0, -1.0]
+    """
+
+    def __init__(self, n_units: int) -> None:
+        if not isinstance(n_units, int | np.integer) or n_units < 1:
+            raise ValueError(f"n_units must be a positive integer, got {n_units!r}")
+        self.n_units = int(n_units)
+        self.weights = np.zeros((self.n_units, self.n_units))
+
+    def store(
+        self, patterns: ArrayLike, rule: str = "analytic", learning_rate: float | None = None
+    ) -> Hopfield:
+        """Store bipolar patterns (rows of shape (N, L)) autoassociatively.
+
+        ``rule="analytic"`` sets W = 1/L (Σ ξ ξᵀ − N I); ``rule="incremental"`` applies
+        W(n) = W(n − 1) + μ (ξ ξᵀ − I) for each pattern, starting from the current weights
+        (μ = ``learning_rate``, 1/L by default), so both rules agree from W = 0.
+        """
+        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns"))
+        name = RULES.canonical(rule)
+        if name == "analytic":
+            if learning_rate is not None:
+                raise ValueError("learning_rate applies only to rule='incremental'")
+            self.weights = analytic_weights(patterns)
+        else:
+            self.weights = self.weights + incremental_weights(patterns, learning_rate)
+        return self
+
+    @implements(
+        "weight_update_of_a_heteroassociative_hopfield_network",
+        test=TEST + "test_heteroassociative_sequence_recall",
+    )
+    def store_sequence(self, patterns: ArrayLike, learning_rate: float | None = None) -> Hopfield:
+        """Store the sequence ξ^(1) → ξ^(2) → ... heteroassociatively.
+
+        W(n) = W(n − 1) + μ ξ^(i+1) ξ^(i)ᵀ for each consecutive pair, from W = 0
+        (μ = 1/L by default), so that sign(W ξ^(i)) recalls ξ^(i+1). The diagonal is
+        set to zero, as the activation sums over j ≠ i.
+        """
+        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns"))
+        mu = 1.0 / self.n_units if learning_rate is None else learning_rate
+        weights = np.zeros((self.n_units, self.n_units))
+        for current, following in itertools.pairwise(patterns):
+            weights += mu * np.outer(following, current)
+        np.fill_diagonal(weights, 0.0)
+        self.weights = weights
+        return self
+
+    @implements(
+        "energy_of_a_state_in_a_hopfield_network",
+        test=TEST + "test_energy_formula",
+        note="the equation list's double sum lacks the factor 1/2 of its matrix form; "
+        "E = -1/2 sum_ij W_ij x_i x_j = -1/2 x^T W x is implemented",
+    )
+    def energy(self, state: ArrayLike) -> np.ndarray | float:
+        """E(x) = −½ xᵀ W x for states of shape (L,) (a float) or (m, L) (shape (m,))."""
+        x = check_bipolar(state, self.n_units, "state")
+        e = -0.5 * np.einsum("...i,ij,...j->...", x, self.weights, x)
+        return float(e) if x.ndim == 1 else e
+
+    @implements(
+        "activation_of_a_neuron_in_a_hopfield_network", test=TEST + "test_update_rule_and_ties"
+    )
+    def update(self, state: ArrayLike) -> np.ndarray:
+        """One synchronous step x_i(n + 1) = sign(Σ_{j≠i} W_ij x_j(n)) for all i.
+
+        Tie rule: where the sum is 0 (to rounding), x_i keeps its value.
+        """
+        x = check_bipolar(state, self.n_units, "state")
+        w = self._offdiagonal()
+        return _sign_keep_ties(x @ w.T, x, _tie_tolerance(w))
+
+    def _offdiagonal(self) -> np.ndarray:
+        w = self.weights.copy()
+        np.fill_diagonal(w, 0.0)
+        return w
+
+    def recall(
+        self,
+        probe: ArrayLike,
+        mode: str = "async",
+        max_steps: int = 100,
+        random_state: RandomState = None,
+        return_trace: bool = False,
+    ) -> np.ndarray | tuple[np.ndarray, RecallTrace]:
+        """Update from ``probe`` until a fixed point (or 2-cycle) or ``max_steps`` sweeps.
+
+        Parameters
+        ----------
+        probe : array-like of shape (L,) or (n_probes, L)
+            Bipolar start states; many probes are recalled at once.
+        mode : {"async", "sync"}, default "async"
+            ``"async"``: units updated one at a time, in a fresh random order each sweep
+            (one order per probe, seeded); the energy never increases. ``"sync"``: all
+            units at once; may end in a 2-cycle, which is reported in the trace.
+        max_steps : int, default 100
+            The most sweeps (a sweep updates every unit once).
+        random_state : int, Generator or None, default None
+            Seed of the update order.
+        return_trace : bool, default False
+            Also return a :class:`RecallTrace` (energies, convergence, 2-cycles).
+
+        Returns
+        -------
+        state : ndarray of the probe's shape
+        trace : RecallTrace, only if ``return_trace``
+        """
+        x = check_bipolar(probe, self.n_units, "probe")
+        single = x.ndim == 1
+        x = np.atleast_2d(x).copy()
+        if mode == "async":
+            x, trace = self._recall_async(x, max_steps, np.random.default_rng(random_state),
+                                          return_trace)
+        elif mode == "sync":
+            x, trace = self._recall_sync(x, max_steps)
+        else:
+            raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
+        state = x[0] if single else x
+        return (state, trace) if return_trace else state
+
+    def _recall_async(
+        self, x: np.ndarray, max_steps: int, rng: np.random.Generator, record: bool
+    ) -> tuple[np.ndarray, RecallTrace]:
+        w = self._offdiagonal()
+        tol = _tie_tolerance(w)
+        columns = np.ascontiguousarray(w.T)  # columns[i] = W[:, i]
+        field = x @ w.T  # field[p, i] = Σ_j W_ij x_pj
+        n_probes, n_units = x.shape
+        rows = np.arange(n_probes)
+        energies = [-0.5 * np.einsum("pi,pi->p", x, field)] if record else []
+        active = np.ones(n_probes, dtype=bool)
+        sweeps = 0
+        x_flat, field_flat = x.reshape(-1), field.reshape(-1)  # views, for flat indexing
+        while sweeps < max_steps and active.any():
+            sweeps += 1
+            order = rng.permuted(np.tile(np.arange(n_units), (n_probes, 1)), axis=1)
+            flat_order = order + (rows * n_units)[:, None]
+            changed_in_sweep = np.zeros(n_probes, dtype=bool)
+            for k in range(n_units):
+                index = flat_order[:, k]
+                h = field_flat[index]
+                old = x_flat[index]
+                # x_i changes iff sign(h_i) opposes it, beyond the tie tolerance
+                flip = (old * h < -tol) & active
+                if flip.any():
+                    p = rows[flip]
+                    x_flat[index[flip]] = -old[flip]
+                    field[p] -= (2.0 * old[flip])[:, None] * columns[order[p, k]]
+                    changed_in_sweep |= flip
+                if record:
+                    # ΔE = −(x_i' − x_i) h_i = 2 x_i h_i when W is symmetric, zero diagonal
+                    energies.append(energies[-1] + np.where(flip, 2.0 * old * h, 0.0))
+            active &= changed_in_sweep
+        trace = RecallTrace(
+            np.array(energies), ~active, np.zeros(n_probes, dtype=bool), sweeps
+        )
+        return x, trace
+
+    def _recall_sync(self, x: np.ndarray, max_steps: int) -> tuple[np.ndarray, RecallTrace]:
+        w = self._offdiagonal()
+        tol = _tie_tolerance(w)
+        energies = [-0.5 * np.einsum("pi,ij,pj->p", x, w, x)]
+        previous = np.full_like(x, np.nan)
+        converged = np.zeros(x.shape[0], dtype=bool)
+        cycle = np.zeros(x.shape[0], dtype=bool)
+        sweeps = 0
+        while sweeps < max_steps and not np.all(converged | cycle):
+            sweeps += 1
+            new = _sign_keep_ties(x @ w.T, x, tol)
+            moving = ~(converged | cycle)
+            converged |= moving & np.all(new == x, axis=1)
+            cycle |= moving & ~converged & np.all(new == previous, axis=1)
+            previous = np.where(moving[:, None], x, previous)
+            x = np.where(moving[:, None], new, x)
+            energies.append(-0.5 * np.einsum("pi,ij,pj->p", x, w, x))
+        return x, RecallTrace(np.array(energies), converged, cycle, sweeps)
+
+    def recall_sequence(self, start: ArrayLike, n_steps: int) -> np.ndarray:
+        """Synchronous steps x(n + 1) = sign(W x(n)) from ``start``, for a stored sequence.
+
+        Returns
+        -------
+        ndarray of shape (n_steps + 1, L)
+        """
+        x = check_bipolar(start, self.n_units, "start")
+        path = [x]
+        for _ in range(n_steps):
+            path.append(self.update(path[-1]))
+        return np.stack(path)

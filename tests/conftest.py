@@ -1,0 +1,115 @@
+"""Shared test helpers: one function, two engines (nnlearn and PyTorch), compared.
+
+A test writes its computation once as ``f(B, *tensors)`` where ``B`` is a backend:
+:data:`NL` (nnlearn) or :data:`TORCH` (PyTorch with the same names and signatures).
+:func:`assert_matches_torch` runs it through both in float64 and compares the values
+and the gradients.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import nnlearn as nl
+
+RTOL = 1e-10
+
+
+def _all_axes(x: torch.Tensor, axis):
+    return tuple(range(x.ndim)) if axis is None else axis
+
+
+def _reduce(op):
+    return lambda x, axis=None, keepdims=False: op(x, dim=_all_axes(x, axis), keepdim=keepdims)
+
+
+def _tensor(x, dtype=torch.float64):
+    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x), dtype=dtype)
+
+
+def _linear(x, weight, bias=None):
+    out = x @ weight
+    return out if bias is None else out + bias
+
+
+NL = SimpleNamespace(
+    **{name: getattr(nl.autodiff, name) for name in nl.autodiff.__all__},
+    name="nnlearn",
+    const=lambda a: a,
+)
+
+TORCH = SimpleNamespace(
+    name="torch",
+    const=lambda a: _tensor(a, dtype=None),
+    exp=torch.exp,
+    expm1=torch.expm1,
+    sin=torch.sin,
+    cos=torch.cos,
+    broadcast_to=torch.broadcast_to,
+    log=torch.log,
+    sqrt=torch.sqrt,
+    abs=torch.abs,
+    tanh=torch.tanh,
+    sigmoid=torch.sigmoid,
+    softplus=F.softplus,
+    arctan=torch.atan,
+    relu=torch.relu,
+    where=lambda cond, a, b: torch.where(_tensor(cond, dtype=None), a, b),
+    maximum=lambda a, b: torch.maximum(_tensor(a), _tensor(b)),
+    minimum=lambda a, b: torch.minimum(_tensor(a), _tensor(b)),
+    clip=torch.clamp,
+    matmul=torch.matmul,
+    linear=_linear,
+    sum=_reduce(torch.sum),
+    mean=_reduce(torch.mean),
+    max=_reduce(torch.amax),
+    min=_reduce(torch.amin),
+    reshape=torch.reshape,
+    transpose=lambda x, axes=None: x.permute(axes or tuple(reversed(range(x.ndim)))),
+    concatenate=lambda tensors, axis=0: torch.cat(tensors, dim=axis),
+    stack=lambda tensors, axis=0: torch.stack(tensors, dim=axis),
+    logsumexp=lambda x, axis=-1, keepdims=False: torch.logsumexp(x, dim=axis, keepdim=keepdims),
+    log_softmax=lambda x, axis=-1: torch.log_softmax(x, dim=axis),
+    softmax=lambda x, axis=-1: torch.softmax(x, dim=axis),
+    softmax_cross_entropy=lambda z, t, reduction="mean": F.cross_entropy(
+        z, _tensor(t, dtype=None), reduction=reduction
+    ),
+)
+
+
+def relative_error(actual, expected) -> float:
+    """‖actual − expected‖ / ‖expected‖ (absolute when expected is zero)."""
+    actual, expected = np.asarray(actual, dtype=np.float64), np.asarray(expected, np.float64)
+    assert actual.shape == expected.shape, f"shape {actual.shape}, expected {expected.shape}"
+    scale = np.linalg.norm(expected)
+    return float(np.linalg.norm(actual - expected) / (scale if scale > 0 else 1.0))
+
+
+def assert_close(actual, expected, rtol: float = RTOL) -> None:
+    error = relative_error(actual, expected)
+    assert error <= rtol, f"relative error {error:.3g} > {rtol:g}"
+
+
+def assert_matches_torch(f, *arrays, seed: int = 0, rtol: float = RTOL) -> None:
+    """``f(B, *leaves)`` agrees between nnlearn and PyTorch: value, and every gradient.
+
+    The output is seeded with a random cotangent, so non-scalar outputs are checked too.
+    """
+    arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
+    ours = [nl.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, expected = f(NL, *ours), f(TORCH, *theirs)
+    assert_close(out.data, expected.detach().numpy(), rtol)
+    cotangent = np.random.default_rng(seed).standard_normal(out.shape)
+    out.backward(cotangent)
+    expected.backward(torch.from_numpy(cotangent))
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        want = np.zeros(a.shape) if b.grad is None else b.grad.numpy()
+        got = np.zeros(a.shape) if a.grad is None else a.grad
+        assert got.shape == a.shape, f"input {i}: gradient of shape {got.shape}, not {a.shape}"
+        error = relative_error(got, want)
+        assert error <= rtol, f"input {i}: gradient relative error {error:.3g} > {rtol:g}"

@@ -1,0 +1,139 @@
+"""The restricted Boltzmann machine, against enumeration and scikit-learn's BernoulliRBM."""
+
+import numpy as np
+import pytest
+from scipy.special import expit, logsumexp
+from sklearn.datasets import load_digits
+from sklearn.neural_network import BernoulliRBM
+
+import nnlearn as nl
+from nnlearn.models import RBM, BoltzmannMachine
+from nnlearn.models.binary import binary_states
+from nnlearn.models.rbm import NotFittedError
+
+
+def random_rbm(n_visible, n_hidden, seed):
+    rng = np.random.default_rng(seed)
+    rbm = RBM(n_hidden=n_hidden)
+    rbm.components_ = rng.normal(size=(n_hidden, n_visible))
+    rbm.intercept_hidden_ = rng.normal(size=n_hidden)
+    rbm.intercept_visible_ = rng.normal(size=n_visible)
+    return rbm
+
+
+def as_boltzmann_machine(rbm):
+    """The same model as a general Boltzmann machine with a bipartite weight matrix."""
+    n_h, n_v = rbm.components_.shape
+    w = np.zeros((n_v + n_h, n_v + n_h))
+    w[n_v:, :n_v] = rbm.components_
+    w[:n_v, n_v:] = rbm.components_.T
+    biases = np.r_[rbm.intercept_visible_, rbm.intercept_hidden_]
+    return BoltzmannMachine(n_v + n_h, n_visible=n_v, weights=w, biases=biases)
+
+
+def test_conditionals_and_free_energy_by_enumeration():
+    rbm = random_rbm(4, 3, 0)
+    bm = as_boltzmann_machine(rbm)
+    v = binary_states(4)
+    # p(v) ∝ exp(−F(v)) is the Boltzmann machine's visible marginal
+    free = rbm.free_energy(v)
+    np.testing.assert_allclose(np.exp(-free - logsumexp(-free)), bm.visible_distribution())
+    # F(v) = −log Σ_h exp(−E(v, h))
+    h = binary_states(3)
+    for row, f in zip(v, free, strict=True):
+        states = np.hstack([np.tile(row, (8, 1)), h])
+        assert f == pytest.approx(-logsumexp(-bm.energy(states)))
+    # P(h_j = 1 | v) and P(v_i = 1 | h) are the Boltzmann machine's unit probabilities
+    states = binary_states(7)
+    p_on = bm.unit_on_probability(states)
+    np.testing.assert_allclose(rbm.mean_hiddens(states[:, :4]), p_on[:, 4:])
+    np.testing.assert_allclose(rbm.mean_visibles(states[:, 4:]), p_on[:, :4])
+
+
+def test_pseudo_likelihood_by_enumeration():
+    rbm = random_rbm(5, 3, 1)
+    v = binary_states(5)
+    p = np.exp(-rbm.free_energy(v) - logsumexp(-rbm.free_energy(v)))
+    expected = np.zeros(32)
+    for k in range(32):
+        for i in range(5):
+            flipped = k ^ (1 << i)
+            expected[k] += np.log(p[k] / (p[k] + p[flipped]))
+    np.testing.assert_allclose(rbm.pseudo_likelihood(v), expected, atol=1e-12)
+    # scikit-learn's one-bit estimate is unbiased for it
+    many = np.repeat(v, 400, axis=0)
+    estimate = rbm.score_samples(many, random_state=2).reshape(32, 400).mean(axis=1)
+    np.testing.assert_allclose(estimate, expected, atol=0.6)
+    assert abs(estimate.mean() - expected.mean()) < 0.1
+
+
+def test_cd_update_matches_the_formula():
+    X = (np.random.default_rng(3).random((6, 5)) < 0.5).astype(float)
+    rbm = RBM(n_hidden=4, learning_rate=0.3, batch_size=6, k=1, persistent=False,
+              random_state=4).partial_fit(X)
+    rng = np.random.default_rng(4)
+    W = rng.normal(0, 0.01, (4, 5))
+    b, c = np.zeros(5), np.zeros(4)
+    h_pos = expit(X @ W.T + c)
+    h = (rng.random(h_pos.shape) < h_pos).astype(float)
+    p_v = expit(h @ W + b)
+    v_neg = (rng.random(p_v.shape) < p_v).astype(float)
+    h_neg = expit(v_neg @ W.T + c)
+    np.testing.assert_allclose(rbm.components_, W + 0.3 / 6 * (h_pos.T @ X - h_neg.T @ v_neg))
+    np.testing.assert_allclose(rbm.intercept_hidden_, 0.3 / 6 * (h_pos - h_neg).sum(0))
+    np.testing.assert_allclose(rbm.intercept_visible_, 0.3 / 6 * (X - v_neg).sum(0))
+
+
+@pytest.mark.parametrize("persistent", [True, False])
+def test_training_concentrates_the_model_on_the_data(persistent):
+    patterns = np.array([[1, 1, 1, 0, 0, 0], [0, 0, 0, 1, 1, 1]], dtype=float)
+    X = np.repeat(patterns, 50, axis=0)
+    rbm = RBM(n_hidden=4, learning_rate=0.1, n_iter=60, k=2, persistent=persistent,
+              random_state=5).fit(X)
+    v = binary_states(6)
+    log_p = -rbm.free_energy(v) - logsumexp(-rbm.free_energy(v))
+    assert np.exp(log_p[[7, 56]]).sum() > 0.8  # states 0b000111 and 0b111000
+    before = random_rbm(6, 4, 6)
+    before.components_ *= 0.01
+    assert rbm.pseudo_likelihood(X).mean() > before.pseudo_likelihood(X).mean()
+
+
+def test_similar_pseudo_likelihood_to_scikit_learn_on_digits():
+    X = (load_digits().data[:600] > 7).astype(float)
+    settings = dict(learning_rate=0.05, batch_size=10, n_iter=5, random_state=0)
+    ours = RBM(n_hidden=32, **settings).fit(X)
+    theirs = BernoulliRBM(n_components=32, **settings).fit(X)
+    assert ours.components_.shape == theirs.components_.shape
+    reference = random_rbm(64, 32, 0)
+    reference.components_ = theirs.components_
+    reference.intercept_hidden_ = theirs.intercept_hidden_
+    reference.intercept_visible_ = theirs.intercept_visible_
+    pl_ours, pl_theirs = ours.pseudo_likelihood(X).mean(), reference.pseudo_likelihood(X).mean()
+    untrained = RBM(n_hidden=32, n_iter=1, learning_rate=1e-9, random_state=0).fit(X)
+    assert pl_ours > untrained.pseudo_likelihood(X).mean() + 5
+    assert abs(pl_ours - pl_theirs) < 0.1 * abs(pl_theirs)
+    np.testing.assert_allclose(ours.transform(X[:3]), expit(X[:3] @ ours.components_.T
+                                                           + ours.intercept_hidden_))
+
+
+def test_gibbs_sampling_is_seeded_and_binary():
+    rbm = random_rbm(5, 3, 7)
+    v = binary_states(5)[:4]
+    a = rbm.gibbs(v, n_steps=3, random_state=8)
+    np.testing.assert_array_equal(a, rbm.gibbs(v, n_steps=3, random_state=8))
+    assert a.shape == v.shape and set(np.unique(a)) <= {0.0, 1.0}
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(NotFittedError, match="not fitted"):
+        RBM().transform([[0, 1]])
+    with pytest.raises(ValueError, match="X must be binary"):
+        RBM(n_hidden=2).fit([[0.5, 1.0]])
+    with pytest.raises(ValueError, match="n_hidden must be a positive integer"):
+        RBM(n_hidden=0).fit([[0, 1]])
+    with pytest.raises(ValueError, match="learning_rate must be positive"):
+        RBM(learning_rate=-1.0).fit([[0, 1]])
+    rbm = RBM(n_hidden=2, n_iter=1, random_state=0).fit([[0, 1, 1]])
+    with pytest.raises(ValueError, match=r"X must have shape \(3,\) or \(m, 3\)"):
+        rbm.transform([[0, 1]])
+    assert nl.models.RBM is RBM
