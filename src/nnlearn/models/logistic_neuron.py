@@ -136,19 +136,18 @@ class LogisticNeuron(LinearNeuronClassifier):
     ) -> tuple[np.ndarray, float, int, float]:
         step = self._autodiff_step if self.gradient == "autodiff" else self._closed_form_step
         if self.mode == "batch":
-            mistakes, loss = self._measure(X, t, w, b)
+            a = X @ w + b
             w, b = step(X, t, w, b)
-            return w, b, mistakes, loss
-        mistakes = 0
-        total = 0.0
-        for k in range(len(X)):
-            wrong, loss = self._measure(X[k : k + 1], t[k : k + 1], w, b)
-            mistakes, total = mistakes + wrong, total + loss
-            w, b = step(X[k : k + 1], t[k : k + 1], w, b)
-        return w, b, mistakes, total / len(X)
+        else:  # each sample meets the weights left by the one before
+            a = np.empty(len(X))
+            for k in range(len(X)):
+                a[k] = X[k] @ w + b
+                w, b = step(X[k : k + 1], t[k : k + 1], w, b)
+        mistakes, loss = self._measure(a, t)
+        return w, b, mistakes, loss
 
-    def _measure(self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float) -> tuple[int, float]:
-        a = X @ w + b
+    def _measure(self, a: np.ndarray, t: np.ndarray) -> tuple[int, float]:
+        """Mistakes and mean loss of the net inputs ``a`` the samples met."""
         mistakes = int(np.count_nonzero((a >= 0) != (t == 1)))
         with no_grad():
             loss = LOSS_OF_NET_INPUT[DELTAS.canonical(self.loss)](a, t)
