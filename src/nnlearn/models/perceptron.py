@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from scipy.linalg.blas import daxpy
 
 from nnlearn.equations import implements
 from nnlearn.models.base import ConvergenceWarning
@@ -165,15 +166,15 @@ def online_perceptron_epoch(
     up = eta * (1.0 - negative)  # η (t − y) when a positive sample is missed
     n, start, block, mistakes = len(X), 0, FIRST_BLOCK, 0
     while start < n:
-        stop = start + block
-        fires = X[start:stop] @ w + b >= 0
-        wrong = fires != positive[start:stop]
+        rows = X[start : start + block]
+        fires = rows @ w >= -b  # the sign of wᵀx + b, exactly (IEEE rounding is monotone)
+        wrong = fires != positive[start : start + block]
         j = int(wrong.argmax())
         if not wrong[j]:
-            start, block = stop, 2 * block
+            start, block = start + block, 2 * block
             continue
         step = -up if fires[j] else up
-        w += step * X[start + j]
+        daxpy(rows[j], w, a=step)  # w += step x, in place
         b += step
         mistakes += 1
         start, block = start + j + 1, max(FIRST_BLOCK, 2 * j + 2)
