@@ -82,12 +82,18 @@ def _check_probabilities(name: str, argument: str, values: np.ndarray) -> None:
 def zero_one(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") -> Tensor:
     """The counting loss: L(h(u), y) = 0 if h(u) = y, else 1 (not differentiable).
 
-    Rows of a 2-d input count as one sample each: a sample is wrong if any value differs.
+    Labels may be of any type (numbers, strings, ...). Rows of a 2-d input count as one
+    sample each: a sample is wrong if any value differs.
     """
-    h, y = _operands("zero_one", prediction, target)
-    wrong = h.data != y.data
+    h, y = (np.asarray(a.data if isinstance(a, Tensor) else a) for a in (prediction, target))
+    if h.shape != y.shape:
+        raise ValueError(
+            f"zero_one: prediction of shape {h.shape} and target of shape {y.shape}; "
+            "expected the same shape"
+        )
+    wrong = h != y
     per_sample = wrong.reshape(len(wrong), -1).any(axis=1) if wrong.ndim > 1 else wrong
-    return _reduce(tensor(per_sample, dtype=h.dtype), reduction)
+    return _reduce(tensor(per_sample), reduction)
 
 
 @LOSSES.register("quadratic", "l2")

@@ -1,94 +1,30 @@
 """Estimator plumbing shared by the classic neurons, in scikit-learn's conventions.
 
-scikit-learn is not a runtime dependency: :class:`Estimator` implements ``get_params`` /
-``set_params`` by introspecting ``__init__`` (so ``sklearn.base.clone`` works), and
-:class:`NotFittedError` subclasses ``ValueError`` and ``AttributeError`` as scikit-learn's does.
+The models derive from scikit-learn's ``BaseEstimator`` (``get_params`` / ``set_params``
+from ``__init__``, ``clone``, the repr) and raise scikit-learn's exception and warning
+classes, so scikit-learn code catches them; the input checks below name the argument
+at fault.
 """
 
 from __future__ import annotations
 
-import inspect
 import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning, NotFittedError
 
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a model is used before ``fit``."""
-
-
-class ConvergenceWarning(UserWarning):
-    """A learning rule stopped at ``max_epochs`` without meeting its stopping criterion."""
-
-
-class DataConversionWarning(UserWarning):
-    """Input was converted to the expected form (as scikit-learn's warning of that name)."""
-
-
-class Estimator:
-    """Base class: parameters are the arguments of ``__init__``, stored unchanged.
-
-    Examples
-    --------
-    >>> class Unit(Estimator):
-    ...     def __init__(self, rate=1.0, epochs=5):
-    ...         self.rate = rate
-    ...         self.epochs = epochs
-    >>> Unit(rate=0.5).get_params()
-    {'epochs': 5, 'rate': 0.5}
-    >>> Unit().set_params(epochs=9)
-    Unit(epochs=9)
-    """
-
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        signature = inspect.signature(cls.__init__)
-        return sorted(
-            name
-            for name, p in signature.parameters.items()
-            if name != "self" and p.kind is not p.VAR_KEYWORD
-        )
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The estimator's parameters, as passed to ``__init__``."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: Any) -> Estimator:
-        """Set parameters by name; returns ``self``."""
-        valid = self._param_names()
-        for name, value in params.items():
-            if name not in valid:
-                raise ValueError(
-                    f"invalid parameter {name!r} for {type(self).__name__}; expected one of {valid}"
-                )
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        defaults = {
-            name: p.default for name, p in inspect.signature(type(self).__init__).parameters.items()
-        }
-        changed = [
-            f"{name}={value!r}"
-            for name, value in self.get_params().items()
-            if not _same(value, defaults.get(name, inspect.Parameter.empty))
-        ]
-        return f"{type(self).__name__}({', '.join(changed)})"
-
-    def __sklearn_tags__(self) -> Any:
-        """scikit-learn's estimator tags (only scikit-learn calls this, so it may import it)."""
-        from sklearn.utils import Tags, TargetTags
-
-        return Tags(estimator_type=None, target_tags=TargetTags(required=False))
-
-
-def _same(a: Any, b: Any) -> bool:
-    try:
-        return bool(a is b or a == b)
-    except (TypeError, ValueError):
-        return False
+__all__ = [
+    "BaseEstimator",
+    "ConvergenceWarning",
+    "DataConversionWarning",
+    "NotFittedError",
+    "check_X_y",
+    "check_array",
+    "check_is_fitted",
+]
 
 
 def check_is_fitted(model: Any, attribute: str = "coef_") -> None:

@@ -17,9 +17,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.equations import implements
+from nnlearn.losses import zero_one
 from nnlearn.models.base import (
+    BaseEstimator,
     ConvergenceWarning,
-    Estimator,
     check_array,
     check_is_fitted,
     check_X_y,
@@ -28,7 +29,7 @@ from nnlearn.models.base import (
 MODES = ("online", "batch")
 
 
-class LinearNeuronClassifier(Estimator, ABC):
+class LinearNeuronClassifier(BaseEstimator, ABC):
     """Base class of the binary linear neurons; not used directly.
 
     Subclasses set :attr:`negative_code` (the number t of the negative class; the
@@ -257,13 +258,8 @@ class LinearNeuronClassifier(Estimator, ABC):
     )
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """Accuracy: 1 − R^emp with the counting loss L = 0 if h(u) = y, else 1."""
-        from nnlearn.losses import zero_one
-
-        prediction, y = self.predict(X), np.asarray(y)
-        if y.shape != prediction.shape:
-            raise ValueError(f"y of shape {y.shape} for X of {len(prediction)} samples")
-        correct = (prediction == y).astype(float)
-        return 1.0 - float(zero_one(correct, np.ones_like(correct)).data)
+        prediction = self.predict(X)
+        return 1.0 - float(zero_one(prediction, np.asarray(y)))
 
     def __sklearn_tags__(self) -> Any:
         from sklearn.utils import ClassifierTags, Tags, TargetTags

@@ -9,14 +9,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.equations import implements
-from nnlearn.models.base import Estimator, check_array, check_is_fitted
+from nnlearn.models.base import BaseEstimator, check_array, check_is_fitted
 
 TEST = "tests/test_models_polynomial.py"
 SOLVERS = ("lstsq", "gd")
 
 
 @implements("polynomial_features", test=f"{TEST}::test_features_match_sklearn")
-class PolynomialFeatures(Estimator):
+class PolynomialFeatures(BaseEstimator):
     """Expand x = (x_1, ..., x_n) into its monomials up to ``degree``.
 
     With ``cross_terms=True`` (scikit-learn's layout and order) every product of up to
