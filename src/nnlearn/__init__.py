@@ -3,7 +3,7 @@
 Conventionally imported as ``import nnlearn as nl``.
 """
 
-from nnlearn import activations, losses
+from nnlearn import activations, init, losses
 from nnlearn.autodiff import (
     GradcheckError,
     Tensor,
@@ -44,11 +44,31 @@ from nnlearn.autodiff import (
     value_and_grad,
     where,
 )
+from nnlearn.layers import (
+    BatchNorm,
+    Dense,
+    Dropout,
+    Maxout,
+    Module,
+    Parameter,
+    PReLU,
+    Residual,
+    Sequential,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchNorm",
+    "Dense",
+    "Dropout",
     "GradcheckError",
+    "Maxout",
+    "Module",
+    "PReLU",
+    "Parameter",
+    "Residual",
+    "Sequential",
     "Tensor",
     "abs",
     "activations",
@@ -61,6 +81,7 @@ __all__ = [
     "gradients",
     "hessian",
     "hvp",
+    "init",
     "jacobian",
     "linear",
     "log",
