@@ -3,7 +3,7 @@
 Conventionally imported as ``import nnlearn as nl``.
 """
 
-from nnlearn import activations, init, losses
+from nnlearn import activations, init, losses, optim
 from nnlearn.autodiff import (
     GradcheckError,
     Tensor,
@@ -95,6 +95,7 @@ __all__ = [
     "min",
     "minimum",
     "no_grad",
+    "optim",
     "relu",
     "reshape",
     "sigmoid",

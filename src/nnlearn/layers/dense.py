@@ -23,7 +23,10 @@ def _positive(name: str, value: int) -> int:
 
 
 @implements("activation_of_a_layer", test=f"{TEST}::test_dense_matches_torch")
+@implements("activation_of_a_neuron", test=f"{TEST}::test_dense_matches_torch")
 @implements("backpropagation_unit_potential", test=f"{TEST}::test_dense_matches_torch")
+@implements("neuron_potential_to_activation", test=f"{TEST}::test_dense_matches_torch")
+@implements("activation_of_the_output_layer", test=f"{TEST}::test_dense_matches_torch")
 class Dense(Module):
     """A fully connected layer: x^κ = σ(x^{κ−1} W + b), the course's "activation of a layer".
 
@@ -145,6 +148,7 @@ class Sequential(Module):
         return None
 
 
+@implements("residual_connection", test=f"{TEST}::test_residual_matches_torch")
 class Residual(Module):
     """A skip connection around a block: y = x + f(x).
 
@@ -175,6 +179,7 @@ class Residual(Module):
         return self.block.out_features
 
 
+@implements("maxout_unit", test=f"{TEST}::test_maxout_matches_torch")
 class Maxout(Module):
     """A maxout layer: y_i = max_k (x W_k + b_k)_i over ``pieces`` linear pieces.
 

@@ -6,10 +6,12 @@ import numpy as np
 
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.equations import implements
 from nnlearn.init import rng_from
 from nnlearn.layers.module import Module, Parameter, check_features
 
 
+@implements("batch_normalization", test="tests/test_layers_torch.py::test_batchnorm_matches_torch")
 class BatchNorm(Module):
     """Batch normalization, as the course describes it.
 
