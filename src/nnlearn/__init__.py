@@ -3,7 +3,7 @@
 Conventionally imported as ``import nnlearn as nl``.
 """
 
-from nnlearn import activations, init, losses, optim
+from nnlearn import activations, init, losses, optim, train
 from nnlearn.autodiff import (
     GradcheckError,
     Tensor,
@@ -55,6 +55,7 @@ from nnlearn.layers import (
     Residual,
     Sequential,
 )
+from nnlearn.train import EarlyStopping, History, fit
 
 __version__ = "0.1.0"
 
@@ -62,7 +63,9 @@ __all__ = [
     "BatchNorm",
     "Dense",
     "Dropout",
+    "EarlyStopping",
     "GradcheckError",
+    "History",
     "Maxout",
     "Module",
     "PReLU",
@@ -76,6 +79,7 @@ __all__ = [
     "clip",
     "concatenate",
     "exp",
+    "fit",
     "grad",
     "gradcheck",
     "gradients",
@@ -107,6 +111,7 @@ __all__ = [
     "sum",
     "tanh",
     "tensor",
+    "train",
     "transpose",
     "value_and_grad",
     "where",
