@@ -7,6 +7,8 @@ import torch
 import nnlearn as nl
 from nnlearn.train.backprop import backpropagate
 
+torch.set_num_threads(1)  # tiny problems: threads only cost time on a shared machine
+
 U = [[0.05, 0.10]]
 TARGET = [[0.01, 0.99]]
 

@@ -6,6 +6,8 @@ import torch
 
 import nnlearn as nl
 
+torch.set_num_threads(1)  # tiny problems: threads only cost time on a shared machine
+
 TOL = {"rtol": 1e-10, "atol": 1e-10}
 TORCH_ACTIVATIONS = {
     None: lambda a: a,
