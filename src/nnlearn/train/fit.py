@@ -188,24 +188,25 @@ def fit(
     for callback in callbacks:
         callback.on_train_begin(model, history)
     try:
-        for epoch in range(1, epochs + 1):
-            if isinstance(opt, LBFGS):
-                train_loss = _lbfgs_epoch(model, X, y, loss_fn, opt, epoch, history)
-            else:
-                order_rng = rng if shuffle else None
-                train_loss = _epoch(model, X, y, loss_fn, opt, batch_size, order_rng, epoch,
-                                    history, last_good)
-            values = {"loss": train_loss}
-            if metrics:
-                values.update(evaluate(model, X, y, loss_fn, metrics))
-                values["loss"] = train_loss
-            if X_val is not None:
-                values.update(evaluate(model, X_val, y_val, loss_fn, metrics, prefix="val_"))
-            history.record(epoch, values)
-            bar.update(values)
-            if any([c.on_epoch_end(epoch, model, history) for c in callbacks]):
-                history.stopped_epoch = epoch
-                break
+        with np.errstate(over="ignore", invalid="ignore"):  # caught below, with a clear message
+            for epoch in range(1, epochs + 1):
+                if isinstance(opt, LBFGS):
+                    train_loss = _lbfgs_epoch(model, X, y, loss_fn, opt, epoch, history)
+                else:
+                    order_rng = rng if shuffle else None
+                    train_loss = _epoch(model, X, y, loss_fn, opt, batch_size, order_rng, epoch,
+                                        history, last_good)
+                values = {"loss": train_loss}
+                if metrics:
+                    values.update(evaluate(model, X, y, loss_fn, metrics))
+                    values["loss"] = train_loss
+                if X_val is not None:
+                    values.update(evaluate(model, X_val, y_val, loss_fn, metrics, prefix="val_"))
+                history.record(epoch, values)
+                bar.update(values)
+                if any([c.on_epoch_end(epoch, model, history) for c in callbacks]):
+                    history.stopped_epoch = epoch
+                    break
     finally:
         bar.close()
     for callback in callbacks:
