@@ -37,7 +37,7 @@ def r2(output: np.ndarray, target: np.ndarray) -> float:
     """R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)², averaged over outputs (as scikit-learn's r2_score).
 
     >>> r2(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 4.0]))
-    0.5714285714285714
+    0.7857142857142857
     """
     y = np.asarray(target, dtype=np.float64).reshape(len(target), -1)
     y_hat = np.asarray(output, dtype=np.float64).reshape(y.shape)
