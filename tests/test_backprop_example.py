@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import nnlearn as nl
-from nnlearn.train.backprop import backpropagate
+from nnlearn.train.backprop import backpropagate, course_example
 
 torch.set_num_threads(1)  # tiny problems: threads only cost time on a shared machine
 
@@ -20,20 +20,14 @@ def printed(value: str) -> tuple[float, float]:
 
 
 def example_network() -> nl.Sequential:
-    """w1..w4 = 0.15, 0.20, 0.25, 0.30 (input→hidden), w5..w8 = 0.40 ... 0.55, b = 0.35, 0.60.
-
-    net_h1 = w1 i1 + w2 i2 + b1, so column h1 of W¹ is (w1, w2); the biases are frozen,
-    as in the example.
-    """
-    net = nl.Sequential(nl.Dense(2, 2, activation="sigmoid"), nl.Dense(2, 2, activation="sigmoid"))
-    net.load_state_dict({
-        "0.weight": [[0.15, 0.25], [0.20, 0.30]],
-        "0.bias": [0.35, 0.35],
-        "1.weight": [[0.40, 0.50], [0.45, 0.55]],
-        "1.bias": [0.60, 0.60],
-    })
-    for layer in net.layers:
-        layer.bias.requires_grad = False
+    """The library's copy of the example, checked against the slides' weights."""
+    net, u, target = course_example()
+    np.testing.assert_array_equal(u, U)
+    np.testing.assert_array_equal(target, TARGET)
+    w = np.concatenate([net[0].weight.data.T.ravel(), net[1].weight.data.T.ravel()])
+    np.testing.assert_array_equal(w, [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55])
+    assert [list(layer.bias.data) for layer in net.layers] == [[0.35, 0.35], [0.60, 0.60]]
+    assert not any(layer.bias.requires_grad for layer in net.layers)
     return net
 
 

@@ -17,6 +17,7 @@ from nnlearn.tour.report import Report
 SECTIONS: tuple[str, ...] = (
     "activations",
     "losses",
+    "mlp",
 )
 
 

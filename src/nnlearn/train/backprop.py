@@ -102,3 +102,29 @@ def backpropagate(network: Sequential | Dense, u: ArrayLike, y: ArrayLike,
         weight_gradients=[outputs[k].T @ deltas[k] for k in range(len(layers))],
         bias_gradients=[deltas[k].sum(axis=0) for k in range(len(layers))],
     )
+
+
+def course_example() -> tuple[Sequential, np.ndarray, np.ndarray]:
+    """The lectures' worked example: network, input and target.
+
+    Inputs 0.05 and 0.10, targets 0.01 and 0.99; a 2-2-2 sigmoid network with
+    w1 … w8 = 0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55 and biases 0.35 and 0.60,
+    which the example keeps fixed (frozen parameters). net_h1 = w1 i1 + w2 i2 + b1, so
+    neuron h1's column of W¹ is (w1, w2).
+
+    Examples
+    --------
+    >>> net, u, target = course_example()
+    >>> float(backpropagate(net, u, target).loss)
+    0.2983711087600027
+    """
+    network = Sequential(Dense(2, 2, activation="sigmoid"), Dense(2, 2, activation="sigmoid"))
+    network.load_state_dict({
+        "0.weight": [[0.15, 0.25], [0.20, 0.30]],
+        "0.bias": [0.35, 0.35],
+        "1.weight": [[0.40, 0.50], [0.45, 0.55]],
+        "1.bias": [0.60, 0.60],
+    })
+    for layer in network.layers:
+        layer.bias.requires_grad = False
+    return network, np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]])

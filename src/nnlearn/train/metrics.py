@@ -45,3 +45,18 @@ def r2(output: np.ndarray, target: np.ndarray) -> float:
     total = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
     scores = np.where(total > 0, 1 - residual / np.where(total > 0, total, 1), 0.0)
     return float(scores.mean())
+
+
+def confusion_matrix(target: np.ndarray, predicted: np.ndarray, n_classes: int | None = None
+                     ) -> np.ndarray:
+    """C[i, j] = the number of samples of class i predicted as class j.
+
+    >>> confusion_matrix(np.array([0, 1, 1]), np.array([0, 1, 0]))
+    array([[1, 0],
+           [1, 1]])
+    """
+    target, predicted = np.asarray(target, dtype=np.intp), np.asarray(predicted, dtype=np.intp)
+    k = n_classes if n_classes is not None else int(max(target.max(), predicted.max())) + 1
+    matrix = np.zeros((k, k), dtype=np.intp)
+    np.add.at(matrix, (target, predicted), 1)
+    return matrix
