@@ -1,8 +1,10 @@
 """Layers: modules with parameters, and the ways of joining them into networks."""
 
-from nnlearn.layers.dense import Dense, Maxout, PReLU, Residual, Sequential
+from nnlearn.layers.activation import PReLU
+from nnlearn.layers.dense import Dense, Maxout, Residual, Sequential
+from nnlearn.layers.dropout import Dropout
 from nnlearn.layers.module import Module, Parameter
-from nnlearn.layers.normalization import BatchNorm, Dropout
+from nnlearn.layers.normalization import BatchNorm
 
 __all__ = [
     "BatchNorm",

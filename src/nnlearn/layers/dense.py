@@ -11,15 +11,9 @@ from nnlearn import activations, init
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Module, Parameter, check_features
+from nnlearn.layers.module import Module, Parameter, check_features, positive_int
 
 TEST = "tests/test_layers_torch.py"
-
-
-def _positive(name: str, value: int) -> int:
-    if not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 @implements("activation_of_a_layer", test=f"{TEST}::test_dense_matches_torch")
@@ -67,8 +61,8 @@ class Dense(Module):
         bias_init: str | Any = "zeros",
         random_state: int | np.random.Generator | None = None,
     ) -> None:
-        self.n_in = _positive("in_features", in_features)
-        self.n_out = _positive("out_features", out_features)
+        self.n_in = positive_int("in_features", in_features)
+        self.n_out = positive_int("out_features", out_features)
         self.activation = activations.get(activation)
         self.init, self.bias_init = init, bias_init
         self.weight = Parameter(np.zeros((self.n_in, self.n_out)))
@@ -203,9 +197,9 @@ class Maxout(Module):
         init: str | Any = "glorot_uniform",
         random_state: int | np.random.Generator | None = None,
     ) -> None:
-        self.n_in = _positive("in_features", in_features)
-        self.n_out = _positive("out_features", out_features)
-        self.pieces = _positive("pieces", pieces)
+        self.n_in = positive_int("in_features", in_features)
+        self.n_out = positive_int("out_features", out_features)
+        self.pieces = positive_int("pieces", pieces)
         self.init = init
         self.weight = Parameter(np.zeros((self.pieces, self.n_in, self.n_out)))
         self.bias = Parameter(np.zeros((self.pieces, self.n_out)))
@@ -232,27 +226,3 @@ class Maxout(Module):
 
     def extra_repr(self) -> str:
         return f"{self.n_in} → {self.n_out}, pieces={self.pieces}"
-
-
-class PReLU(Module):
-    """The parametric ReLU with a learnable slope: f(x) = x for x ≥ 0, else αx.
-
-    Parameters
-    ----------
-    num_parameters : int, default 1
-        1 (one α shared by all features) or the number of features (one α each).
-    alpha : float, default 0.25
-        The initial slope.
-    """
-
-    def __init__(self, num_parameters: int = 1, alpha: float = 0.25) -> None:
-        self.n_alpha = _positive("num_parameters", num_parameters)
-        self.alpha = Parameter(np.full(self.n_alpha, float(alpha)))
-
-    def forward(self, x: Tensor) -> Tensor:
-        if self.n_alpha > 1:
-            check_features("PReLU", x, self.n_alpha)
-        return ops.where(x.data >= 0, x, self.alpha * x)
-
-    def extra_repr(self) -> str:
-        return f"num_parameters={self.n_alpha}"

@@ -248,3 +248,10 @@ def check_features(layer: str, x: Tensor, expected: int) -> None:
         raise ValueError(
             f"{layer}: input of shape {x.shape}; expected {expected} features in the last axis"
         )
+
+
+def positive_int(name: str, value: int) -> int:
+    """``value`` as an int ≥ 1, or a clear error naming ``name``."""
+    if not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

@@ -1,4 +1,4 @@
-"""Batch normalization and dropout: layers that act differently in training and inference."""
+"""Batch normalization: normalize with batch statistics while training, running ones after."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.init import rng_from
-from nnlearn.layers.module import Module, Parameter, check_features
+from nnlearn.layers.module import Module, Parameter, check_features, positive_int
 
 
 @implements("batch_normalization", test="tests/test_layers_torch.py::test_batchnorm_matches_torch")
@@ -40,13 +39,12 @@ class BatchNorm(Module):
     buffers = ("running_mean", "running_var")
 
     def __init__(self, num_features: int, momentum: float = 0.1, eps: float = 1e-5) -> None:
-        if not isinstance(num_features, int | np.integer) or num_features < 1:
-            raise ValueError(f"num_features must be a positive integer, got {num_features!r}")
         if not 0 <= momentum <= 1:
             raise ValueError(f"momentum must be in [0, 1], got {momentum}")
         if eps <= 0:
             raise ValueError(f"eps must be > 0, got {eps}")
-        self.n_features, self.momentum, self.eps = int(num_features), momentum, eps
+        self.n_features = positive_int("num_features", num_features)
+        self.momentum, self.eps = momentum, eps
         self.gamma = Parameter(np.ones(self.n_features))
         self.beta = Parameter(np.zeros(self.n_features))
         self.running_mean = np.zeros(self.n_features)
@@ -80,31 +78,3 @@ class BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.n_features}, momentum={self.momentum}, eps={self.eps}"
-
-
-class Dropout(Module):
-    """Dropout: while training, each value is zeroed with probability p and the rest are
-    scaled by 1/(1 − p), so the expected output equals the input; identity at inference.
-
-    Parameters
-    ----------
-    p : float, default 0.5
-        The drop probability, in [0, 1).
-    random_state : int, Generator or None
-        Seeds the masks.
-    """
-
-    def __init__(self, p: float = 0.5, random_state: int | np.random.Generator | None = None):
-        if not 0 <= p < 1:
-            raise ValueError(f"Dropout: p must be in [0, 1), got {p}")
-        self.p = p
-        self.rng = rng_from(random_state)
-
-    def forward(self, x: Tensor) -> Tensor:
-        if not self.training or self.p == 0:
-            return x
-        keep = self.rng.random(x.shape) >= self.p
-        return x * (keep * (1 / (1 - self.p))).astype(x.dtype)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}"
