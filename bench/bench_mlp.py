@@ -110,8 +110,9 @@ def big_epoch(repeats: int) -> None:
     tracemalloc.stop()
     model_bytes = nnlearn_net(sizes, "relu", np.float32).n_parameters * 4
     base = X.nbytes + y.nbytes + model_bytes
-    print(f"  peak memory allocated by the nnlearn epoch {peak / 2**20:7.1f} MiB; "
-          f"data + model {base / 2**20:7.1f} MiB; ratio {peak / base:4.2f} (goal <= 1.5)")
+    print(f"  memory: data + model {base / 2**20:.1f} MiB; the epoch allocates at most "
+          f"{peak / 2**20:.1f} MiB more (tracemalloc); peak / (data + model) = "
+          f"{(base + peak) / base:4.2f}  (goal <= 1.5)")
 
 
 def tiny(name: str, X: np.ndarray, y: np.ndarray, sizes: tuple[int, ...], batch: int,

@@ -76,23 +76,24 @@ def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: i
         m̂_t = m_t / (1 − β₁ᵗ),  v̂_t = v_t / (1 − β₂ᵗ)      (bias correction, on by default)
         θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
 
-    ``scratch`` (an array like θ) avoids allocating temporaries.
+    ``scratch`` (an array like θ) avoids allocating temporaries. The last line is
+    evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ: the same value
+    in fewer passes over the arrays.
     """
     work = np.empty_like(theta) if scratch is None else scratch
-    m *= beta1
-    np.multiply(g, 1 - beta1, out=work)
+    np.subtract(g, m, out=work)  # m_t = m + (1 − β₁)(g − m)
+    work *= 1 - beta1
     m += work
     v *= beta2
     np.multiply(g, g, out=work)
     work *= 1 - beta2
     v += work
     c1 = 1 - beta1**step if bias_correction else 1.0
-    c2 = 1 - beta2**step if bias_correction else 1.0
+    root_c2 = math.sqrt(1 - beta2**step) if bias_correction else 1.0
     np.sqrt(v, out=work)
-    work *= 1 / math.sqrt(c2)
-    work += eps
+    work += eps * root_c2
     np.divide(m, work, out=work)
-    work *= lr / c1
+    work *= lr * root_c2 / c1
     theta -= work
 
 
