@@ -38,6 +38,18 @@ def test_weight_decay_is_the_course_rule():
     np.testing.assert_allclose(w.data, theta - 0.1 * (2 * theta + 2 * 0.3 * theta), rtol=1e-15)
 
 
+def test_weight_decay_converges_to_ridge_regression():
+    """Minimizing 1/N ‖Xw − y‖² + λ‖w‖² has the closed form w = (XᵀX/N + λI)⁻¹ Xᵀy/N."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(50, 3)), rng.normal(size=50)
+    lam = 0.3
+    layer = nl.Dense(3, 1, bias=False, random_state=0)
+    opt = nl.optim.SGD(layer.parameters(), lr=0.1, momentum=0.5, weight_decay=lam)
+    nl.fit(layer, X, y, loss="mse", optimizer=opt, epochs=500, batch_size=None)
+    ridge = np.linalg.solve(X.T @ X / 50 + lam * np.eye(3), X.T @ y / 50)
+    np.testing.assert_allclose(layer.weight.data[:, 0], ridge, rtol=1e-9)
+
+
 def test_parameters_and_gradients_are_views_of_the_flat_buffers():
     net = nl.Sequential(nl.Dense(2, 3), nl.Dense(3, 1)).initialize(0)
     opt = nl.optim.Adam(net.parameters())
@@ -87,10 +99,9 @@ def track(make_ours, make_torch, clip_value=None, clip_norm=None):
             torch.nn.utils.clip_grad_norm_(torch_net.parameters(), clip_norm)
         theirs.step()
         loss_gap = max(loss_gap, abs(float(loss.data) - torch_loss.item()))
-    param_gap = max(
-        np.abs(net[0].weight.data - torch_net[0].weight.detach().numpy().T).max(),
-        np.abs(net[1].bias.data - torch_net[2].bias.detach().numpy()).max(),
-    )
+    pairs = [(net[0].weight.data, torch_net[0].weight.T), (net[0].bias.data, torch_net[0].bias),
+             (net[1].weight.data, torch_net[2].weight.T), (net[1].bias.data, torch_net[2].bias)]
+    param_gap = max(np.abs(ours - theirs.detach().numpy()).max() for ours, theirs in pairs)
     return loss_gap, param_gap, net
 
 

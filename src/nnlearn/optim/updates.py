@@ -34,6 +34,8 @@ def clip_by_norm(g: np.ndarray, max_norm: float) -> float:
 
 
 @implements("l2_weight_decay", test=f"{TEST}::test_weight_decay_is_the_course_rule")
+@implements("loss_minimization_with_regularization",
+            test=f"{TEST}::test_weight_decay_converges_to_ridge_regression")
 def weight_decay(g: np.ndarray, theta: np.ndarray, lam: float) -> None:
     """g ← ∂C_data/∂θ + 2λθ: the gradient of C_data + λ‖θ‖² (the course's L2 penalty).
 
