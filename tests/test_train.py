@@ -223,3 +223,24 @@ def test_bad_arguments_are_clear_errors(options, message):
     X, y = regression_data()
     with pytest.raises(ValueError, match=message):
         nl.fit(regressor(), X, 3 + y, **options)
+
+
+def test_metrics_of_a_logit_model_see_probabilities():
+    X = np.array([[1.0], [-1.0], [2.0], [-2.0]])
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    layer = nl.Dense(1, 1, bias=False)
+    layer.weight.data[...] = 0.1  # logits ±0.1, ±0.2: right side of 0, below 0.5
+    values = nl.train.evaluate(layer, X, y.reshape(-1, 1), "bce_with_logits", ["accuracy"])
+    assert values["accuracy"] == 1.0
+    assert values["loss"] == pytest.approx(np.mean(np.log1p(np.exp(-0.1 * np.abs(X[:, 0])))))
+
+
+def test_dropout_masks_follow_the_seed_given_to_initialize():
+    X, y = regression_data()
+
+    def run():
+        net = nl.Sequential(nl.Dense(3, 16, activation="relu"), nl.Dropout(0.5),
+                            nl.Dense(16, 1)).initialize(random_state=3)
+        return nl.fit(net, X, y, lr=0.01, epochs=3, random_state=0)["loss"]
+
+    assert run() == run()

@@ -27,6 +27,11 @@ class Dropout(Module):
         self.p = p
         self.rng = rng_from(random_state)
 
+    def reset_parameters(self, random_state: int | np.random.Generator | None = None) -> None:
+        """Dropout has no parameters: this reseeds its masks (``Module.initialize`` calls it)."""
+        rng = rng_from(random_state)
+        self.rng = np.random.default_rng(rng.integers(2**63))
+
     def forward(self, x: Tensor) -> Tensor:
         if not self.training or self.p == 0:
             return x

@@ -13,6 +13,8 @@ from nnlearn.layers.module import Module
 CLASS_LOSSES = ("cross_entropy",)
 #: losses whose targets are probabilities in [0, 1]
 PROBABILITY_LOSSES = ("bce", "bce_with_logits")
+#: losses applied to logits: the model's outputs become probabilities through σ
+LOGIT_LOSSES = ("bce_with_logits",)
 
 
 def _finite(name: str, values: np.ndarray) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn import losses
+from nnlearn import activations, losses
 from nnlearn.autodiff.tensor import Tensor, no_grad
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
@@ -57,19 +57,25 @@ def make_optimizer(optimizer: str | Optimizer, model: Module, lr: float | None) 
     return OPTIMIZERS.get(optimizer)(model.parameters(), **({} if lr is None else {"lr": lr}))
 
 
-def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable[..., Tensor],
+def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Callable[..., Tensor],
              metrics: Sequence[str] = (), prefix: str = "") -> dict[str, float]:
-    """The loss and ``metrics`` of ``model`` on (X, y), in evaluation mode, without a graph."""
+    """The loss and ``metrics`` of ``model`` on (X, y), in evaluation mode, without a graph.
+
+    Outputs of a model trained with ``bce_with_logits`` are logits: metrics see σ(output).
+    """
     was_training = model.training
     model.eval()
     try:
         with no_grad():
             output = model(Tensor(X))
-            values = {prefix + "loss": float(loss(output, y).data)}
+            values = {prefix + "loss": float(losses.get(loss)(output, y).data)}
     finally:
         model.train(was_training)
+    scores = output.data
+    if isinstance(loss, str) and losses.LOSSES.canonical(loss) in data.LOGIT_LOSSES:
+        scores = activations.sigmoid(scores)
     for name in metrics:
-        values[prefix + METRICS.canonical(name)] = METRICS.get(name)(output.data, y)
+        values[prefix + METRICS.canonical(name)] = METRICS.get(name)(scores, y)
     return values
 
 
@@ -198,10 +204,10 @@ def fit(
                                         history, last_good)
                 values = {"loss": train_loss}
                 if metrics:
-                    values.update(evaluate(model, X, y, loss_fn, metrics))
+                    values.update(evaluate(model, X, y, loss, metrics))
                     values["loss"] = train_loss
                 if X_val is not None:
-                    values.update(evaluate(model, X_val, y_val, loss_fn, metrics, prefix="val_"))
+                    values.update(evaluate(model, X_val, y_val, loss, metrics, prefix="val_"))
                 history.record(epoch, values)
                 bar.update(values)
                 if any([c.on_epoch_end(epoch, model, history) for c in callbacks]):
@@ -246,4 +252,9 @@ def _lbfgs_epoch(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable[...
         value.backward()
         return value
 
-    return opt.step(closure)
+    start = opt.theta.copy()
+    try:
+        return opt.step(closure)
+    except TrainingDiverged:
+        opt.theta[...] = start  # the line search probed a point with a non-finite loss
+        raise
