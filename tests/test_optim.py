@@ -64,6 +64,30 @@ def test_parameters_and_gradients_are_views_of_the_flat_buffers():
         opt.zero_grad()
 
 
+def test_flat_gradient_is_the_gradient_of_the_empirical_risk():
+    """opt.grad = (∂R/∂θ_1, ..., ∂R/∂θ_L), checked by central differences on each θ_i."""
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(7, 2)), rng.normal(size=(7, 1))
+    net = nl.Sequential(nl.Dense(2, 3, activation="tanh"), nl.Dense(3, 1)).initialize(2)
+    opt = nl.optim.SGD(net.parameters(), lr=0.1)
+
+    def risk():
+        return float(nl.losses.empirical_risk(net, X, y).data)
+
+    opt.zero_grad()
+    nl.losses.empirical_risk(net, X, y).backward()
+    h = 1e-6
+    numeric = np.empty_like(opt.theta)
+    for i in range(opt.theta.size):
+        keep = opt.theta[i]
+        opt.theta[i] = keep + h
+        up = risk()
+        opt.theta[i] = keep - h
+        numeric[i] = (up - risk()) / (2 * h)
+        opt.theta[i] = keep
+    np.testing.assert_allclose(opt.grad, numeric, rtol=1e-6, atol=1e-9)
+
+
 def tracking_problem(seed=0):
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(64, 4))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
 from nnlearn.optim.schedules import Schedule, as_schedule
@@ -24,6 +25,8 @@ def _non_negative(name: str, value: float | None) -> None:
         raise ValueError(f"{name} must be ≥ 0, got {value!r}")
 
 
+@implements("gradient_empirical_risk",
+            test="tests/test_optim.py::test_flat_gradient_is_the_gradient_of_the_empirical_risk")
 class Optimizer:
     """Base class: flat buffers, gradient clipping, weight decay and the schedule.
 
@@ -43,7 +46,8 @@ class Optimizer:
     Attributes
     ----------
     theta, grad : ndarray of shape (n_values,)
-        The flat parameters and gradients (the parameters' ``.data`` and ``.grad`` are views).
+        The flat parameters θ and gradient ∇R(θ) = (∂R/∂θ_1, ..., ∂R/∂θ_L) (the parameters'
+        ``.data`` and ``.grad`` are views into them).
     steps : int
         Updates done so far.
     """
