@@ -202,10 +202,10 @@ def fit(
                     order_rng = rng if shuffle else None
                     train_loss = _epoch(model, X, y, loss_fn, opt, batch_size, order_rng, epoch,
                                         history, last_good)
-                values = {"loss": train_loss}
+                values = {"loss": train_loss}  # the mean over the epoch's batches
                 if metrics:
-                    values.update(evaluate(model, X, y, loss, metrics))
-                    values["loss"] = train_loss
+                    on_train = evaluate(model, X, y, loss, metrics)
+                    values.update((k, v) for k, v in on_train.items() if k != "loss")
                 if X_val is not None:
                     values.update(evaluate(model, X_val, y_val, loss, metrics, prefix="val_"))
                 history.record(epoch, values)
