@@ -20,7 +20,8 @@ from nnlearn.optim import updates
 from nnlearn.optim.schedules import Schedule, as_schedule
 
 
-def _non_negative(name: str, value: float | None) -> None:
+def check_non_negative(name: str, value: float | None) -> None:
+    """A clear error unless ``value`` is None or ≥ 0."""
     if value is not None and not value >= 0:
         raise ValueError(f"{name} must be ≥ 0, got {value!r}")
 
@@ -62,7 +63,7 @@ class Optimizer:
         clip_norm: float | None = None,
     ) -> None:
         self.schedule = as_schedule(lr)
-        _non_negative("weight_decay", weight_decay)
+        check_non_negative("weight_decay", weight_decay)
         for name, value in (("clip_value", clip_value), ("clip_norm", clip_norm)):
             if value is not None and not value > 0:
                 raise ValueError(f"{name} must be > 0 (or None), got {value!r}")

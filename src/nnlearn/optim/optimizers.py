@@ -9,7 +9,7 @@ import numpy as np
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
-from nnlearn.optim.base import Optimizer, _non_negative
+from nnlearn.optim.base import Optimizer, check_non_negative
 from nnlearn.optim.schedules import Schedule
 from nnlearn.registry import Registry
 
@@ -63,7 +63,7 @@ class SGD(Optimizer):
         clip_value: float | None = None,
         clip_norm: float | None = None,
     ) -> None:
-        _non_negative("momentum", momentum)
+        check_non_negative("momentum", momentum)
         if nesterov and momentum <= 0:
             raise ValueError("nesterov=True needs momentum > 0")
         super().__init__(
@@ -83,7 +83,7 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: Iterable[Parameter], lr: float | Schedule = 0.01,
                  eps: float = 1e-10, **options: float | None) -> None:
-        _non_negative("eps", eps)
+        check_non_negative("eps", eps)
         super().__init__(params, lr, **options)
         self.eps = eps
         self.sum_squares = np.zeros_like(self.theta)
@@ -99,7 +99,7 @@ class RMSProp(Optimizer):
     def __init__(self, params: Iterable[Parameter], lr: float | Schedule = 0.01,
                  alpha: float = 0.99, eps: float = 1e-8, **options: float | None) -> None:
         _unit_interval("alpha", alpha)
-        _non_negative("eps", eps)
+        check_non_negative("eps", eps)
         super().__init__(params, lr, **options)
         self.alpha, self.eps = alpha, eps
         self.square_avg = np.zeros_like(self.theta)
@@ -147,7 +147,7 @@ class Adam(Optimizer):
             raise ValueError(f"betas must be a pair (β₁, β₂), got {betas!r}")
         _unit_interval("betas[0]", betas[0])
         _unit_interval("betas[1]", betas[1])
-        _non_negative("eps", eps)
+        check_non_negative("eps", eps)
         super().__init__(
             params, lr, weight_decay=weight_decay, clip_value=clip_value, clip_norm=clip_norm
         )
