@@ -135,3 +135,16 @@ def test_layer_errors_name_the_argument():
         nl.Sequential(nl.Dense(2, 2), 3)
     with pytest.raises(TypeError, match="random_state must be"):
         nl.Dense(2, 2, random_state="seed")
+
+
+def test_a_shared_parameter_is_counted_and_optimized_once():
+    first = nl.Dense(3, 3, random_state=0)
+    second = nl.Dense(3, 3, random_state=1)
+    second.weight = first.weight  # weight sharing
+    net = nl.Sequential(first, second)
+    assert len(net.parameters()) == 3 and net.n_parameters == 9 + 3 + 3
+    opt = nl.optim.SGD([*net.parameters(), first.weight], lr=0.1)
+    assert opt.theta.size == 15
+    opt.zero_grad()
+    net(np.ones((2, 3))).sum().backward()
+    assert np.shares_memory(first.weight.grad, opt.grad)

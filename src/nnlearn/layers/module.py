@@ -113,8 +113,9 @@ class Module:
             yield from child.named_parameters(f"{prefix}{name}.")
 
     def parameters(self) -> list[Parameter]:
-        """Every parameter, frozen ones included (optimizers skip those)."""
-        return [p for _, p in self.named_parameters()]
+        """Every parameter once (a shared one too), frozen ones included (optimizers skip those)."""
+        unique = {id(p): p for _, p in self.named_parameters()}
+        return list(unique.values())
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
         """The non-learnable state arrays (e.g. BatchNorm's running mean) with their names."""

@@ -68,7 +68,7 @@ class Optimizer:
             if value is not None and not value > 0:
                 raise ValueError(f"{name} must be > 0 (or None), got {value!r}")
         self.weight_decay, self.clip_value, self.clip_norm = weight_decay, clip_value, clip_norm
-        self.params = [p for p in params if p.requires_grad]
+        self.params = list({id(p): p for p in params if p.requires_grad}.values())
         if not self.params:
             raise ValueError("params: expected at least one parameter that requires grad")
         dtypes = {p.dtype for p in self.params}
