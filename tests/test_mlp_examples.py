@@ -35,6 +35,14 @@ def test_two_layer_network_solves_xor():
         np.testing.assert_array_equal(net(XOR_X).data[:, 0] > 0.5, XOR_Y == 1)
 
 
+def test_one_layer_cannot_solve_xor():
+    """No line separates XOR: a single sigmoid unit gets at most 3 of the 4 points right."""
+    unit = nl.Dense(2, 1, activation="sigmoid", random_state=0)
+    history = nl.fit(unit, XOR_X, XOR_Y, loss="bce", optimizer="adam", lr=0.1, epochs=300,
+                     batch_size=None, metrics=["accuracy"], random_state=0)
+    assert max(history["accuracy"]) <= 0.75
+
+
 def test_diabetes_r2_at_least_scikit_learns_with_matched_mlp():
     """The quiz: MLP regression on diabetes, 25% test data, R².
 
