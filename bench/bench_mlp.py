@@ -29,14 +29,16 @@ import nnlearn as nl
 N, D, H, C, BATCH = 60_000, 784, 256, 10, 128
 
 
-def best_of(repeats: int, run: Callable[[], object]) -> float:
-    """The fastest of ``repeats`` timed runs (the machine is shared: the minimum is the signal)."""
-    times = []
+def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
+    """The fastest of ``repeats`` timed runs of each function, interleaved so that every
+    library sees the same changes of load (the machine is shared: the minimum is the signal)."""
+    best = [float("inf")] * len(runs)
     for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for i, run in enumerate(runs):
+            start = time.perf_counter()
+            run()
+            best[i] = min(best[i], time.perf_counter() - start)
+    return best
 
 
 def nnlearn_net(sizes: tuple[int, ...], activation: str, dtype: type) -> nl.Sequential:
@@ -91,10 +93,9 @@ def big_epoch(repeats: int) -> None:
             warnings.simplefilter("ignore")  # ConvergenceWarning after one epoch
             clf.fit(X, y)
 
-    ours = best_of(repeats, run_nnlearn)
-    torch_default = best_of(repeats, run_torch(False))
-    torch_fused = best_of(repeats, run_torch(True))
-    sklearn = best_of(max(1, repeats - 1), run_sklearn)
+    ours, torch_default, torch_fused, sklearn = best_of(
+        repeats, run_nnlearn, run_torch(False), run_torch(True), run_sklearn
+    )
     print(f"one epoch, {N} x {D}, 784-256-256-10 ReLU, Adam, batch {BATCH}, float32")
     print(f"  nnlearn                 {ours:7.3f} s")
     print(f"  PyTorch Adam (default)  {torch_default:7.3f} s   ratio nnlearn/torch  "
@@ -149,8 +150,7 @@ def tiny(name: str, X: np.ndarray, y: np.ndarray, sizes: tuple[int, ...], batch:
             torch_loss(tnet(Xt[index]), yt[index]).backward()
             topt.step()
 
-    ours = best_of(repeats, run_nnlearn) / steps
-    theirs = best_of(repeats, run_torch) / steps
+    ours, theirs = (t / steps for t in best_of(repeats, run_nnlearn, run_torch))
     print(f"  {name:<28} nnlearn {ours * 1e6:7.1f} us/step   PyTorch {theirs * 1e6:7.1f} "
           f"us/step   ratio {ours / theirs:4.2f}  (goal <= 0.5)")
 
