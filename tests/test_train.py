@@ -171,6 +171,9 @@ def test_float32_model_trains_in_float32():
     history = nl.fit(net, X, y, loss="cross_entropy", lr=0.01, epochs=3, random_state=0)
     assert {p.dtype for p in net.parameters()} == {np.dtype(np.float32)}
     assert history["loss"][-1] < history["loss"][0]
+    reference = nl.fit(classifier(), X, y, loss="cross_entropy", lr=0.01, epochs=3,
+                       random_state=0)  # the same run in float64
+    np.testing.assert_allclose(history["loss"], reference["loss"], rtol=1e-4)
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
