@@ -4,18 +4,55 @@ Conventionally imported as ``import nnlearn as nl``. The autodiff engine's names
 (``nl.tensor``, ``nl.grad``, ``nl.hessian``, ``nl.exp``, ...) are available at the top level.
 """
 
-from nnlearn import activations, datasets, dynamics, losses, models, second_order
+from nnlearn import (
+    activations,
+    datasets,
+    dynamics,
+    init,
+    losses,
+    models,
+    optim,
+    second_order,
+    train,
+)
 from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed in its __all__)
 from nnlearn.autodiff import __all__ as _engine_names
+from nnlearn.layers import (
+    BatchNorm,
+    Dense,
+    Dropout,
+    Maxout,
+    Module,
+    Parameter,
+    PReLU,
+    Residual,
+    Sequential,
+)
+from nnlearn.train import EarlyStopping, History, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
     *_engine_names,
+    "BatchNorm",
+    "Dense",
+    "Dropout",
+    "EarlyStopping",
+    "History",
+    "Maxout",
+    "Module",
+    "PReLU",
+    "Parameter",
+    "Residual",
+    "Sequential",
     "activations",
     "datasets",
     "dynamics",
+    "fit",
+    "init",
     "losses",
     "models",
+    "optim",
     "second_order",
+    "train",
 ]

@@ -224,8 +224,13 @@ def clip(x: Any, low: float | None, high: float | None) -> Tensor:
 
 
 def relu(x: Any) -> Tensor:
-    """max(0, x); the derivative is 1 for x ≥ 0, as in the course's table."""
-    return maximum(x, 0)
+    """max(0, x); the derivative is 1 for x ≥ 0, as in the course's table.
+
+    A primitive (rather than ``maximum(x, 0)``): its rule is one product with a mask,
+    several times faster than the general ``where``.
+    """
+    x = lift(x)
+    return record(np.maximum(x.data, 0), (x, lambda g, out: g * (x.data >= 0)))
 
 
 def astype(x: Any, dtype: DTypeLike) -> Tensor:

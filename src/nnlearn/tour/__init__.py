@@ -18,6 +18,7 @@ SECTIONS: tuple[str, ...] = (
     "activations",
     "losses",
     "neurons",
+    "mlp",
     "second_order",
     "markov",
     "hopfield",

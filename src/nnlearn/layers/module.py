@@ -1,0 +1,258 @@
+"""Modules and parameters: the building blocks of a network.
+
+A :class:`Module` holds :class:`Parameter` tensors and other modules as attributes;
+``named_parameters()`` finds them in the order they were assigned. Parameters are
+ordinary leaf tensors, so ``loss.backward()`` fills their ``.grad``; an optimizer may
+make every ``.data`` and ``.grad`` a view into one flat buffer (see :mod:`nnlearn.optim`),
+which is why state is always copied *into* parameters, never swapped for new arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from nnlearn.autodiff.tensor import Tensor
+from nnlearn.init import rng_from
+
+FLOAT_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+class Parameter(Tensor):
+    """A learnable array of a module: a leaf tensor that requires grad by default.
+
+    Parameters
+    ----------
+    data : array_like
+        The initial values (copied; float64 unless a floating dtype is given).
+    requires_grad : bool, default True
+        ``False`` freezes the parameter: no gradient is computed for it and optimizers
+        leave it unchanged (the backpropagation example keeps its biases fixed so).
+
+    Examples
+    --------
+    >>> import nnlearn as nl
+    >>> b = nl.Parameter([0.35, 0.35], requires_grad=False)
+    >>> b
+    Parameter(shape=(2,), dtype=float64, requires_grad=False)
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: ArrayLike, requires_grad: bool = True) -> None:
+        array = np.array(data.data if isinstance(data, Tensor) else data, copy=True)
+        if not np.issubdtype(array.dtype, np.floating):
+            array = array.astype(np.float64)
+        super().__init__(array, requires_grad=requires_grad)
+
+    def __repr__(self) -> str:
+        return (
+            f"Parameter(shape={self.shape}, dtype={self.dtype}, "
+            f"requires_grad={self.requires_grad})"
+        )
+
+
+def as_float_dtype(dtype: DTypeLike) -> np.dtype:
+    """``dtype`` as float64 or float32, or a clear error."""
+    dtype = np.dtype(dtype)
+    if dtype not in FLOAT_TYPES:
+        raise ValueError(f"dtype must be float64 or float32, got {dtype}")
+    return dtype
+
+
+class Module:
+    """Base class of the layers and networks.
+
+    Subclasses assign parameters and sub-modules as attributes in ``__init__`` and
+    define ``forward(x)``. Calling the module calls ``forward``, turning array inputs
+    into tensors of the parameters' dtype.
+
+    Attributes
+    ----------
+    training : bool
+        Training mode (the default) or evaluation mode; see :meth:`train`, :meth:`eval`.
+    """
+
+    training: bool = True
+    #: names of the non-learnable arrays kept in ``state_dict`` (running statistics)
+    buffers: tuple[str, ...] = ()
+
+    def forward(self, x: Tensor) -> Tensor:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, x: Tensor | ArrayLike) -> Tensor:
+        if not isinstance(x, Tensor):
+            x = Tensor(np.asarray(x, dtype=self.dtype))
+        return self.forward(x)
+
+    # ----- structure ------------------------------------------------------------------
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their attribute names (list items as ``name.i``)."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, list | tuple):
+                for i, item in enumerate(value):
+                    if isinstance(item, Module):
+                        yield f"{name}.{i}", item
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module inside it, depth first."""
+        yield self
+        for _, child in self.named_children():
+            yield from child.modules()
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Every parameter with its dotted name (``"0.weight"``), in assignment order."""
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield prefix + name, value
+        for name, child in self.named_children():
+            yield from child.named_parameters(f"{prefix}{name}.")
+
+    def parameters(self) -> list[Parameter]:
+        """Every parameter once (a shared one too), frozen ones included (optimizers skip those)."""
+        unique = {id(p): p for _, p in self.named_parameters()}
+        return list(unique.values())
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
+        """The non-learnable state arrays (e.g. BatchNorm's running mean) with their names."""
+        for name in self.buffers:
+            yield prefix + name, getattr(self, name)
+        for name, child in self.named_children():
+            yield from child.named_buffers(f"{prefix}{name}.")
+
+    @property
+    def n_parameters(self) -> int:
+        """The number of learnable values (frozen parameters not counted)."""
+        return sum(p.size for p in self.parameters() if p.requires_grad)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The parameters' dtype (float64 for a module without parameters)."""
+        params = self.parameters()
+        return params[0].dtype if params else np.dtype(np.float64)
+
+    @property
+    def in_features(self) -> int | None:
+        """The number of input features this module expects, when it fixes one."""
+        return None
+
+    @property
+    def out_features(self) -> int | None:
+        """The number of output features this module produces, when it fixes one."""
+        return None
+
+    # ----- modes and conversion -------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=False``: evaluation mode) here and below; returns self."""
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode (BatchNorm uses running statistics, Dropout is off)."""
+        return self.train(False)
+
+    def astype(self, dtype: DTypeLike) -> Module:
+        """Convert every parameter and buffer to ``dtype`` (float64 or float32); returns self.
+
+        Make the optimizer after converting: conversion replaces the parameter arrays.
+        """
+        dtype = as_float_dtype(dtype)
+        for p in self.parameters():
+            p.data, p.grad = p.data.astype(dtype), None
+        for module in self.modules():
+            for name in module.buffers:
+                setattr(module, name, getattr(module, name).astype(dtype))
+        return self
+
+    def initialize(self, random_state: int | np.random.Generator | None = None) -> Module:
+        """Draw every layer's parameters afresh from one seeded generator; returns self.
+
+        Examples
+        --------
+        >>> import nnlearn as nl
+        >>> a = nl.Sequential(nl.Dense(2, 3), nl.Dense(3, 1)).initialize(random_state=0)
+        >>> b = nl.Sequential(nl.Dense(2, 3), nl.Dense(3, 1)).initialize(random_state=0)
+        >>> bool((a.layers[1].weight.data == b.layers[1].weight.data).all())
+        True
+        """
+        rng = rng_from(random_state)
+        for module in self.modules():
+            reset = getattr(module, "reset_parameters", None)
+            if reset is not None:
+                reset(rng)
+        return self
+
+    # ----- state ----------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of every parameter and buffer, by dotted name."""
+        state = {name: p.data.copy() for name, p in self.named_parameters()}
+        state.update((name, b.copy()) for name, b in self.named_buffers())
+        return state
+
+    def load_state_dict(self, state: Mapping[str, ArrayLike]) -> Module:
+        """Copy ``state`` into the parameters and buffers (in place); returns self.
+
+        Raises
+        ------
+        ValueError
+            If a name is missing or unexpected, or a shape differs; nothing is changed then.
+        """
+        targets = dict(self.named_parameters())
+        targets_data = {name: p.data for name, p in targets.items()}
+        targets_data.update(self.named_buffers())
+        missing = sorted(set(targets_data) - set(state))
+        unexpected = sorted(set(state) - set(targets_data))
+        if missing or unexpected:
+            raise ValueError(
+                f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}"
+            )
+        values = {name: np.asarray(state[name]) for name in targets_data}
+        for name, value in values.items():
+            if value.shape != targets_data[name].shape:
+                raise ValueError(
+                    f"load_state_dict: {name!r} has shape {value.shape}, "
+                    f"expected {targets_data[name].shape}"
+                )
+        for name, value in values.items():
+            targets_data[name][...] = value
+        return self
+
+    # ----- display --------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The arguments shown in the repr (override in layers)."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not children:
+            return head + ")"
+        lines = [head]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        return "\n".join(lines) + "\n)"
+
+    def summary(self) -> str:
+        """The architecture and its parameter count, as text."""
+        return f"{self!r}\n{self.n_parameters:,} learnable parameters"
+
+
+def check_features(layer: str, x: Tensor, expected: int) -> None:
+    """A clear error when ``x`` does not have ``expected`` features in its last axis."""
+    if x.ndim == 0 or x.shape[-1] != expected:
+        raise ValueError(
+            f"{layer}: input of shape {x.shape}; expected {expected} features in the last axis"
+        )
+
+
+def positive_int(name: str, value: int) -> int:
+    """``value`` as an int ≥ 1, or a clear error naming ``name``."""
+    if not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

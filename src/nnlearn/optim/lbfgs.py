@@ -1,0 +1,89 @@
+"""L-BFGS through ``scipy.optimize`` over the flattened parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from scipy import optimize
+
+from nnlearn.autodiff.tensor import Tensor
+from nnlearn.layers.module import Parameter
+from nnlearn.optim import updates
+from nnlearn.optim.base import Optimizer
+from nnlearn.optim.optimizers import OPTIMIZERS
+
+
+@OPTIMIZERS.register("lbfgs")
+class LBFGS(Optimizer):
+    """Limited-memory BFGS (SciPy's L-BFGS-B) on the flat parameter vector θ.
+
+    A quasi-Newton method: from the last ``history_size`` pairs
+    (s_k = θ_{k+1} − θ_k, y_k = g_{k+1} − g_k) it builds an approximation H_k of the
+    inverse Hessian and steps θ_{k+1} = θ_k − α_k H_k g_k with a line search α_k.
+    The same solver as scikit-learn's ``solver="lbfgs"``.
+
+    ``step(closure)`` runs up to ``max_iter`` iterations; ``closure()`` must compute the
+    loss from the current parameters, call ``backward()`` and return the loss (the
+    optimizer zeroes the gradients before each call).
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+    max_iter : int, default 20
+        Iterations per ``step``.
+    tol : float, default 1e-7
+        Stop when the largest gradient component falls below ``tol`` (SciPy's ``gtol``).
+    history_size : int, default 10
+    weight_decay : float, default 0
+        λ: the minimized function is C_data + λ‖θ‖².
+
+    Attributes
+    ----------
+    result : scipy.optimize.OptimizeResult
+        The outcome of the last ``step``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Parameter],
+        max_iter: int = 20,
+        tol: float = 1e-7,
+        history_size: int = 10,
+        weight_decay: float = 0.0,
+    ) -> None:
+        if max_iter < 1 or history_size < 1:
+            raise ValueError(
+                f"max_iter and history_size must be ≥ 1, got {max_iter} and {history_size}"
+            )
+        if not tol > 0:
+            raise ValueError(f"tol must be > 0, got {tol!r}")
+        super().__init__(params, 1.0, weight_decay=weight_decay)
+        self.max_iter, self.tol, self.history_size = max_iter, tol, history_size
+        self.result: optimize.OptimizeResult | None = None
+
+    def step(self, closure: Callable[[], Tensor]) -> float:  # type: ignore[override]
+        """Run L-BFGS from the current parameters; returns the final loss."""
+
+        def value_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            self.theta[...] = theta
+            self.zero_grad()
+            loss = float(closure().data)
+            if self.weight_decay:
+                loss += self.weight_decay * float(np.dot(self.theta, self.theta))
+                updates.weight_decay(self.grad, self.theta, self.weight_decay)
+            return loss, self.grad.astype(np.float64)
+
+        self.result = optimize.minimize(
+            value_and_gradient,
+            self.theta.astype(np.float64),
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": self.max_iter, "gtol": self.tol, "maxcor": self.history_size},
+        )
+        self.steps += int(self.result.nit)
+        self.theta[...] = self.result.x
+        return float(self.result.fun)
+
+    def update(self, lr: float) -> None:
+        raise TypeError("LBFGS.step needs a closure that recomputes the loss")

@@ -1,0 +1,70 @@
+"""Learning-rate schedules: η as a function of the step count t = 1, 2, ...
+
+Every optimizer accepts a number (a constant η), one of these, or any callable
+``t -> η``.
+
+>>> StepDecay(0.1, step_size=10, gamma=0.5)(25)
+0.025
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Schedule = Callable[[int], float]
+
+
+def _check_rate(lr: float) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, int | float) or not lr >= 0:
+        raise ValueError(f"lr must be a number ≥ 0, got {lr!r}")
+    return float(lr)
+
+
+@dataclass(frozen=True)
+class Constant:
+    """η_t = η."""
+
+    lr: float
+
+    def __post_init__(self) -> None:
+        _check_rate(self.lr)
+
+    def __call__(self, t: int) -> float:
+        return self.lr
+
+
+@dataclass(frozen=True)
+class InverseScaling:
+    """η_t = η / t^p (scikit-learn's ``invscaling``, p = 0.5 by default)."""
+
+    lr: float
+    power: float = 0.5
+
+    def __post_init__(self) -> None:
+        _check_rate(self.lr)
+
+    def __call__(self, t: int) -> float:
+        return self.lr / t**self.power
+
+
+@dataclass(frozen=True)
+class StepDecay:
+    """η_t = η γ^⌊(t − 1) / s⌋: multiply by γ every s steps."""
+
+    lr: float
+    step_size: int
+    gamma: float = 0.1
+
+    def __post_init__(self) -> None:
+        _check_rate(self.lr)
+        if self.step_size < 1:
+            raise ValueError(f"step_size must be ≥ 1, got {self.step_size}")
+
+    def __call__(self, t: int) -> float:
+        return self.lr * self.gamma ** ((t - 1) // self.step_size)
+
+
+def as_schedule(lr: float | Schedule) -> Schedule:
+    """A number becomes :class:`Constant`; a callable is used as is."""
+    return lr if callable(lr) else Constant(_check_rate(lr))

@@ -1,0 +1,114 @@
+"""The update rules as pure functions over flat arrays, updated in place.
+
+θ is the flat parameter vector, g = ∇R(θ) its gradient; each function changes θ (and
+the optimizer's state arrays) in place and returns nothing. The optimizer classes of
+:mod:`nnlearn.optim.optimizers` are thin stateful wrappers around these.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnlearn.equations import implements
+
+TEST = "tests/test_optim.py"
+
+
+def clip_by_value(g: np.ndarray, clip: float) -> None:
+    """g ← min(max(g, −c), c), elementwise."""
+    np.clip(g, -clip, clip, out=g)
+
+
+def clip_by_norm(g: np.ndarray, max_norm: float) -> float:
+    """g ← g · min(1, c / (‖g‖ + 10⁻⁶)) over all parameters together; returns ‖g‖.
+
+    The 10⁻⁶ is PyTorch's ``clip_grad_norm_`` guard, kept for identical results.
+    """
+    norm = math.sqrt(float(np.dot(g, g)))
+    coefficient = max_norm / (norm + 1e-6)
+    if coefficient < 1:
+        g *= coefficient
+    return norm
+
+
+@implements("l2_weight_decay", test=f"{TEST}::test_weight_decay_is_the_course_rule")
+@implements("loss_minimization_with_regularization",
+            test=f"{TEST}::test_weight_decay_converges_to_ridge_regression")
+def weight_decay(g: np.ndarray, theta: np.ndarray, lam: float) -> None:
+    """g ← ∂C_data/∂θ + 2λθ: the gradient of C_data + λ‖θ‖² (the course's L2 penalty).
+
+    PyTorch's ``weight_decay`` argument is the 2λ of this rule.
+    """
+    g += (2 * lam) * theta
+
+
+@implements("update_rule_of_the_gradient_descent", test=f"{TEST}::test_sgd_is_the_course_update")
+def sgd(theta: np.ndarray, g: np.ndarray, lr: float, velocity: np.ndarray | None = None,
+        momentum: float = 0.0, nesterov: bool = False, first: bool = False) -> None:
+    """Gradient descent θ ← θ − η ∇R(θ), with optional (Nesterov) momentum μ.
+
+    With momentum, v ← μ v + g (v = g at the first step) and θ ← θ − η v;
+    Nesterov's variant steps along g + μ v instead. This is PyTorch's form; the course's
+    v ← μ v − η g, θ ← θ + v is the same sequence of θ for a constant η.
+    """
+    if velocity is None or momentum == 0:
+        theta -= lr * g
+        return
+    if first:
+        velocity[...] = g
+    else:
+        velocity *= momentum
+        velocity += g
+    if nesterov:
+        theta -= lr * (g + momentum * velocity)
+    else:
+        theta -= lr * velocity
+
+
+@implements("adam_update", test=f"{TEST}::test_adam_tracks_torch_with_decay_and_clipping")
+def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: int, lr: float,
+         beta1: float, beta2: float, eps: float, bias_correction: bool = True,
+         scratch: np.ndarray | None = None) -> None:
+    """One Adam step (``step`` counts from 1)::
+
+        m_t = β₁ m_{t−1} + (1 − β₁) g_t
+        v_t = β₂ v_{t−1} + (1 − β₂) g_t²
+        m̂_t = m_t / (1 − β₁ᵗ),  v̂_t = v_t / (1 − β₂ᵗ)      (bias correction, on by default)
+        θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
+
+    ``scratch`` (an array like θ) avoids allocating temporaries. The last line is
+    evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ: the same value
+    in fewer passes over the arrays.
+    """
+    work = np.empty_like(theta) if scratch is None else scratch
+    np.subtract(g, m, out=work)  # m_t = m + (1 − β₁)(g − m)
+    work *= 1 - beta1
+    m += work
+    v *= beta2
+    np.multiply(g, g, out=work)
+    work *= 1 - beta2
+    v += work
+    c1 = 1 - beta1**step if bias_correction else 1.0
+    root_c2 = math.sqrt(1 - beta2**step) if bias_correction else 1.0
+    np.sqrt(v, out=work)
+    work += eps * root_c2
+    np.divide(m, work, out=work)
+    work *= lr * root_c2 / c1
+    theta -= work
+
+
+def rmsprop(theta: np.ndarray, g: np.ndarray, square_avg: np.ndarray, lr: float, alpha: float,
+            eps: float) -> None:
+    """RMSProp: s ← α s + (1 − α) g²;  θ ← θ − η g / (√s + ε)."""
+    square_avg *= alpha
+    square_avg += (1 - alpha) * g * g
+    theta -= lr * g / (np.sqrt(square_avg) + eps)
+
+
+def adagrad(theta: np.ndarray, g: np.ndarray, sum_squares: np.ndarray, lr: float,
+            eps: float) -> None:
+    """Adagrad: s ← s + g²;  θ ← θ − η g / (√s + ε)."""
+    sum_squares += g * g
+    theta -= lr * g / (np.sqrt(sum_squares) + eps)

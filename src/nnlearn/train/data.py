@@ -1,0 +1,121 @@
+"""Checking training data before any training, splitting it and cutting it into batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnlearn.layers.module import Module
+
+#: losses whose targets are class indices (or probability rows)
+CLASS_LOSSES = ("cross_entropy",)
+#: losses whose targets are probabilities in [0, 1]
+PROBABILITY_LOSSES = ("bce", "bce_with_logits")
+#: losses applied to logits: the model's outputs become probabilities through σ
+LOGIT_LOSSES = ("bce_with_logits",)
+
+
+def _finite(name: str, values: np.ndarray) -> None:
+    """A clear error for NaN or ±inf; min and max find them without a mask the size of X."""
+    if not np.issubdtype(values.dtype, np.floating) or values.size == 0:
+        return
+    if not (np.isfinite(values.min()) and np.isfinite(values.max())):
+        bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
+        raise ValueError(f"{name} contains {bad} NaN or infinite value(s); expected finite values")
+
+
+def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
+    """``X`` as a C-contiguous 2-d array of the model's dtype, or a clear error."""
+    try:
+        array = np.asarray(X)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a numeric array: {err}") from None
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
+    if array.ndim == 1:
+        raise ValueError(
+            f"{name} has shape {array.shape}; expected (n_samples, n_features): reshape a single "
+            "feature with X.reshape(-1, 1) or a single sample with X.reshape(1, -1)"
+        )
+    if array.ndim != 2:
+        raise ValueError(f"{name} has shape {array.shape}; expected (n_samples, n_features)")
+    array = np.ascontiguousarray(array, dtype=model.dtype)
+    _finite(name, array)
+    expected = model.in_features
+    if expected is not None and array.shape[1] != expected:
+        raise ValueError(
+            f"{name} has {array.shape[1]} features, but the model expects {expected}"
+        )
+    return array
+
+
+def check_targets(model: Module, y: ArrayLike, n_samples: int, loss_name: str | None,
+                  name: str = "y") -> np.ndarray:
+    """``y`` shaped for the loss: class indices for cross-entropy, else (n_samples, n_outputs)."""
+    array = np.asarray(y)
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+        raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
+    if len(array) != n_samples:
+        raise ValueError(
+            f"X and {name} have different lengths: {n_samples} samples in X, {len(array)} in {name}"
+        )
+    _finite(name, array)
+    n_out = model.out_features
+    if loss_name in CLASS_LOSSES and array.ndim == 1:
+        if not np.all(np.mod(array, 1) == 0):
+            raise ValueError(f"{name} must hold class indices 0..n_classes−1 for {loss_name}")
+        labels = array.astype(np.intp)
+        top = n_out if n_out is not None else labels.max() + 1
+        if labels.size and (labels.min() < 0 or labels.max() >= top):
+            raise ValueError(
+                f"{name} holds class indices {labels.min()}..{labels.max()}, but the model has "
+                f"{top} outputs (classes 0..{top - 1})"
+            )
+        return labels
+    array = array.astype(model.dtype)
+    if array.ndim == 1:
+        array = array.reshape(-1, 1)
+    if n_out is not None and array.shape[1] != n_out:
+        raise ValueError(
+            f"{name} has {array.shape[1]} column(s), but the model has {n_out} output(s)"
+        )
+    if loss_name in PROBABILITY_LOSSES and array.size and (array.min() < 0 or array.max() > 1):
+        raise ValueError(f"{name} must hold values in [0, 1] for {loss_name}")
+    return np.ascontiguousarray(array)
+
+
+def split(X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generator
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A random ``fraction`` of the samples held out: (X_train, y_train, X_val, y_val)."""
+    if not 0 < fraction < 1:
+        raise ValueError(f"validation_split must be in (0, 1), got {fraction}")
+    n = len(X)
+    n_val = round(n * fraction)
+    if n_val < 1 or n_val >= n:
+        raise ValueError(
+            f"validation_split={fraction} of {n} samples leaves an empty training or "
+            "validation set"
+        )
+    order = rng.permutation(n)
+    train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
+    return X[train], y[train], X[val], y[val]
+
+
+def batches(n_samples: int, batch_size: int | None, rng: np.random.Generator | None
+            ) -> Iterator[slice | np.ndarray]:
+    """Index sets covering the samples once: one epoch.
+
+    ``batch_size=None`` gives one full batch (gradient descent), 1 single samples
+    (stochastic gradient descent), anything else mini-batches. With ``rng`` the order is
+    shuffled; the last batch may be smaller.
+    """
+    size = n_samples if batch_size is None else min(batch_size, n_samples)
+    if rng is None or size == n_samples:
+        for start in range(0, n_samples, size):
+            yield slice(start, start + size)
+        return
+    order = rng.permutation(n_samples)
+    for start in range(0, n_samples, size):
+        yield order[start : start + size]

@@ -1,0 +1,260 @@
+"""``nl.fit``: train a network by minimizing the empirical risk over mini-batches."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from nnlearn import activations, losses
+from nnlearn.autodiff.tensor import Tensor, no_grad
+from nnlearn.equations import implements
+from nnlearn.init import rng_from
+from nnlearn.layers.module import Module
+from nnlearn.optim import LBFGS, OPTIMIZERS, Optimizer
+from nnlearn.train import data
+from nnlearn.train.callbacks import Callback
+from nnlearn.train.history import History
+from nnlearn.train.metrics import METRICS
+from nnlearn.train.progress import Progress
+
+TEST = "tests/test_train.py"
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite; the model holds its last weights with a finite loss.
+
+    Attributes
+    ----------
+    epoch, batch : int
+        Where it happened (both counted from 1).
+    history : History
+        The epochs completed before.
+    """
+
+    def __init__(self, epoch: int, batch: int, value: float, history: History) -> None:
+        super().__init__(
+            f"the loss became {value} at epoch {epoch}, batch {batch}; training stopped and the "
+            "model keeps its last weights with a finite loss (try a smaller learning rate, "
+            "gradient clipping or scaled inputs)"
+        )
+        self.epoch, self.batch, self.history = epoch, batch, history
+
+
+def make_optimizer(optimizer: str | Optimizer, model: Module, lr: float | None) -> Optimizer:
+    """An optimizer object from a registry name (with ``lr`` if given) or as given."""
+    if isinstance(optimizer, Optimizer):
+        if lr is not None:
+            raise ValueError("lr: give the learning rate to the optimizer object, not to fit")
+        return optimizer
+    if not isinstance(optimizer, str):
+        raise TypeError(
+            f"optimizer must be a name or an nnlearn.optim.Optimizer, got {type(optimizer)!r}"
+        )
+    return OPTIMIZERS.get(optimizer)(model.parameters(), **({} if lr is None else {"lr": lr}))
+
+
+def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Callable[..., Tensor],
+             metrics: Sequence[str] = (), prefix: str = "") -> dict[str, float]:
+    """The loss and ``metrics`` of ``model`` on (X, y), in evaluation mode, without a graph.
+
+    Outputs of a model trained with ``bce_with_logits`` are logits: metrics see σ(output).
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            output = model(Tensor(X))
+            values = {prefix + "loss": float(losses.get(loss)(output, y).data)}
+    finally:
+        model.train(was_training)
+    scores = output.data
+    if isinstance(loss, str) and losses.LOSSES.canonical(loss) in data.LOGIT_LOSSES:
+        scores = activations.sigmoid(scores)
+    for name in metrics:
+        values[prefix + METRICS.canonical(name)] = METRICS.get(name)(scores, y)
+    return values
+
+
+@implements("risk_minimization_for_mlps", test=f"{TEST}::test_fit_minimizes_the_empirical_risk")
+@implements("gradient_empirical_risk_sum_of_gradients",
+            test=f"{TEST}::test_batch_gradient_is_mean_of_sample_gradients")
+def fit(
+    model: Module,
+    X: ArrayLike,
+    y: ArrayLike,
+    *,
+    loss: str | Callable[..., Tensor] = "mse",
+    optimizer: str | Optimizer = "adam",
+    lr: float | None = None,
+    epochs: int = 10,
+    batch_size: int | None = 32,
+    shuffle: bool = True,
+    validation_split: float | None = None,
+    validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+    metrics: Sequence[str] = (),
+    callbacks: Iterable[Callback] = (),
+    random_state: int | np.random.Generator | None = None,
+    progress: bool | None = None,
+) -> History:
+    """Train ``model`` to minimize the empirical risk R^emp(θ) = 1/N Σ_i L(N_θ(u_i), y_i).
+
+    Each epoch is one pass over the training data in batches; each batch gives the
+    gradient of its mean loss, ∇R = 1/B Σ_i ∇L(N_θ(u_i), y_i), and one optimizer step.
+    Training runs in the parameters' dtype (the data are converted to it).
+
+    Parameters
+    ----------
+    model : Module
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+        Class indices 0..n_classes−1 for ``loss="cross_entropy"`` (the model outputs
+        logits), else targets of the model's output shape.
+    loss : str or callable, default "mse"
+        A name from :data:`nnlearn.losses.LOSSES` or ``loss(prediction, target)``.
+    optimizer : str or Optimizer, default "adam"
+        A name from :data:`nnlearn.optim.OPTIMIZERS` (made with its defaults and ``lr``) or
+        an optimizer over ``model.parameters()``. With ``"lbfgs"`` each epoch is one
+        full-batch L-BFGS run of ``max_iter`` iterations.
+    lr : float, optional
+        The learning rate for an optimizer given by name.
+    epochs : int, default 10
+    batch_size : int or None, default 32
+        None: full-batch gradient descent; 1: stochastic gradient descent; n: mini-batches.
+    shuffle : bool, default True
+        Shuffle the samples every epoch (under ``random_state``).
+    validation_split : float, optional
+        A random fraction of the samples held out for ``val_`` entries.
+    validation_data : (X_val, y_val), optional
+        Held-out data (instead of ``validation_split``).
+    metrics : sequence of str, default ()
+        Names from :data:`nnlearn.train.metrics.METRICS` ("accuracy", "r2"), computed on the
+        training (and validation) data after each epoch.
+    callbacks : iterable of Callback, default ()
+        E.g. :class:`~nnlearn.train.callbacks.EarlyStopping`.
+    random_state : int, Generator or None
+        Seeds the validation split and the shuffling: the same seed and initial weights
+        give bit-identical results.
+    progress : bool or None, default None
+        Show a progress bar; None: only when stderr is a terminal.
+
+    Returns
+    -------
+    History
+        ``history["loss"]`` (the mean batch loss of each epoch), ``history["val_loss"]``,
+        and the metrics.
+
+    Raises
+    ------
+    ValueError
+        Bad data or arguments, before any training.
+    TrainingDiverged
+        The loss became NaN or infinite (the model keeps its last good weights).
+
+    Examples
+    --------
+    >>> import numpy as np, nnlearn as nl
+    >>> X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]]); y = np.array([0, 1, 1, 0])
+    >>> net = nl.Sequential(nl.Dense(2, 8, activation="tanh"), nl.Dense(8, 2))
+    >>> history = nl.fit(net.initialize(0), X, y, loss="cross_entropy", lr=0.05,
+    ...                  epochs=300, batch_size=None, random_state=0)
+    >>> history["loss"][-1] < 0.05
+    True
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"model must be an nnlearn Module, got {type(model).__name__}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be None or a positive integer, got {batch_size!r}")
+    if validation_split is not None and validation_data is not None:
+        raise ValueError("give validation_split or validation_data, not both")
+    loss_name = losses.LOSSES.canonical(loss) if isinstance(loss, str) else None
+    loss_fn = losses.get(loss)
+    for name in metrics:
+        METRICS.canonical(name)
+    X = data.check_inputs(model, X)
+    y = data.check_targets(model, y, len(X), loss_name)
+    rng = rng_from(random_state)
+    X_val = y_val = None
+    if validation_split is not None:
+        X, y, X_val, y_val = data.split(X, y, validation_split, rng)
+    elif validation_data is not None:
+        X_val = data.check_inputs(model, validation_data[0], "X_val")
+        y_val = data.check_targets(model, validation_data[1], len(X_val), loss_name, "y_val")
+    opt = make_optimizer(optimizer, model, lr)
+    callbacks = list(callbacks)
+    history = History()
+    last_good = opt.theta.copy()  # the latest weights known to give a finite loss
+    bar = Progress(epochs, progress)
+    model.train()
+    for callback in callbacks:
+        callback.on_train_begin(model, history)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # caught below, with a clear message
+            for epoch in range(1, epochs + 1):
+                if isinstance(opt, LBFGS):
+                    train_loss = _lbfgs_epoch(model, X, y, loss_fn, opt, epoch, history)
+                else:
+                    order_rng = rng if shuffle else None
+                    train_loss = _epoch(model, X, y, loss_fn, opt, batch_size, order_rng, epoch,
+                                        history, last_good)
+                values = {"loss": train_loss}  # the mean over the epoch's batches
+                if metrics:
+                    on_train = evaluate(model, X, y, loss, metrics)
+                    values.update((k, v) for k, v in on_train.items() if k != "loss")
+                if X_val is not None:
+                    values.update(evaluate(model, X_val, y_val, loss, metrics, prefix="val_"))
+                history.record(epoch, values)
+                bar.update(values)
+                if any([c.on_epoch_end(epoch, model, history) for c in callbacks]):
+                    history.stopped_epoch = epoch
+                    break
+    finally:
+        bar.close()
+    for callback in callbacks:
+        callback.on_train_end(model, history)
+    return history
+
+
+def _epoch(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable[..., Tensor],
+           opt: Optimizer, batch_size: int | None, rng: np.random.Generator | None,
+           epoch: int, history: History, last_good: np.ndarray) -> float:
+    """One pass over the data, one optimizer step per batch; returns the mean batch loss."""
+    total = 0.0
+    for number, index in enumerate(data.batches(len(X), batch_size, rng), start=1):
+        x_batch, y_batch = X[index], y[index]
+        opt.zero_grad()
+        value = loss(model(Tensor(x_batch)), y_batch)
+        scalar = float(value.data)
+        if not math.isfinite(scalar):
+            opt.theta[...] = last_good
+            raise TrainingDiverged(epoch, number, scalar, history)
+        value.backward()
+        np.copyto(last_good, opt.theta)
+        opt.step()
+        total += scalar * len(x_batch)
+    return total / len(X)
+
+
+def _lbfgs_epoch(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable[..., Tensor],
+                 opt: LBFGS, epoch: int, history: History) -> float:
+    """One full-batch L-BFGS run; returns the final loss."""
+    x_all = Tensor(X)
+
+    def closure() -> Any:
+        value = loss(model(x_all), y)
+        if not math.isfinite(float(value.data)):
+            raise TrainingDiverged(epoch, 1, float(value.data), history)
+        value.backward()
+        return value
+
+    start = opt.theta.copy()
+    try:
+        return opt.step(closure)
+    except TrainingDiverged:
+        opt.theta[...] = start  # the line search probed a point with a non-finite loss
+        raise
