@@ -79,6 +79,10 @@ class Activation:
             )
         return dataclasses.replace(self, options={**self.options, **options})
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle by registry name and options (the function objects are not importable)."""
+        return _from_registry, (self.name, dict(self.options))
+
     def __repr__(self) -> str:
         opts = ", ".join(f"{k}={v!r}" for k, v in self.options.items())
         return f"Activation({self.name!r}{', ' + opts if opts else ''})"
@@ -116,6 +120,11 @@ def get(name: str | Activation | None, **options: Any) -> Activation:
         return name.bind(**options) if options else name
     activation = ACTIVATIONS.get("identity" if name is None else name)
     return activation.bind(**options) if options else activation
+
+
+def _from_registry(name: str, options: dict[str, Any]) -> Activation:
+    """The registered activation ``name`` with ``options`` bound (how activations unpickle)."""
+    return get(name, **options)
 
 
 # ----- the course's table ---------------------------------------------------------------

@@ -3,10 +3,11 @@
 from nnlearn.layers.activation import PReLU
 from nnlearn.layers.dense import Dense, Maxout, Residual, Sequential
 from nnlearn.layers.dropout import Dropout
-from nnlearn.layers.module import Module, Parameter
+from nnlearn.layers.module import LAYERS, Module, Parameter, register_layer
 from nnlearn.layers.normalization import BatchNorm
 
 __all__ = [
+    "LAYERS",
     "BatchNorm",
     "Dense",
     "Dropout",
@@ -16,4 +17,5 @@ __all__ = [
     "Parameter",
     "Residual",
     "Sequential",
+    "register_layer",
 ]

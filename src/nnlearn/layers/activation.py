@@ -6,9 +6,16 @@ import numpy as np
 
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
-from nnlearn.layers.module import Module, Parameter, check_features, positive_int
+from nnlearn.layers.module import (
+    Module,
+    Parameter,
+    check_features,
+    positive_int,
+    register_layer,
+)
 
 
+@register_layer
 class PReLU(Module):
     """The parametric ReLU with a learnable slope: f(x) = x for x ≥ 0, else αx.
 
@@ -28,6 +35,9 @@ class PReLU(Module):
         if self.n_alpha > 1:
             check_features("PReLU", x, self.n_alpha)
         return ops.where(x.data >= 0, x, self.alpha * x)
+
+    def config(self) -> dict[str, int]:
+        return {"num_parameters": self.n_alpha}
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.n_alpha}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -11,11 +11,18 @@ from nnlearn import activations, init
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Module, Parameter, check_features, positive_int
+from nnlearn.layers.module import (
+    Module,
+    Parameter,
+    check_features,
+    positive_int,
+    register_layer,
+)
 
 TEST = "tests/test_layers_torch.py"
 
 
+@register_layer
 @implements("activation_of_a_layer", test=f"{TEST}::test_dense_matches_torch")
 @implements("activation_of_a_neuron", test=f"{TEST}::test_dense_matches_torch")
 @implements("backpropagation_unit_potential", test=f"{TEST}::test_dense_matches_torch")
@@ -90,11 +97,17 @@ class Dense(Module):
         check_features("Dense", x, self.n_in)
         return self.activation(ops.linear(x, self.weight, self.bias))
 
+    def config(self) -> dict[str, Any]:
+        return {"in_features": self.n_in, "out_features": self.n_out,
+                "activation": self.activation, "bias": self.bias is not None,
+                "init": self.init, "bias_init": self.bias_init}
+
     def extra_repr(self) -> str:
         bias = "" if self.bias is not None else ", bias=False"
         return f"{self.n_in} → {self.n_out}, activation={self.activation.name!r}{bias}"
 
 
+@register_layer
 class Sequential(Module):
     """Layers applied one after the other: x^κ = f_κ(x^{κ−1}).
 
@@ -115,6 +128,13 @@ class Sequential(Module):
     def named_children(self) -> Iterator[tuple[str, Module]]:
         for i, layer in enumerate(self.layers):
             yield str(i), layer
+
+    def config(self) -> dict[str, Any]:
+        return {"layers": list(self.layers)}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Sequential:
+        return cls(*config["layers"])
 
     def __getitem__(self, index: int) -> Module:
         return self.layers[index]
@@ -142,6 +162,7 @@ class Sequential(Module):
         return None
 
 
+@register_layer
 @implements("residual_connection", test=f"{TEST}::test_residual_matches_torch")
 class Residual(Module):
     """A skip connection around a block: y = x + f(x).
@@ -154,6 +175,9 @@ class Residual(Module):
 
     def __init__(self, block: Module) -> None:
         self.block = block
+
+    def config(self) -> dict[str, Any]:
+        return {"block": self.block}
 
     def forward(self, x: Tensor) -> Tensor:
         fx = self.block(x)
@@ -173,6 +197,7 @@ class Residual(Module):
         return self.block.out_features
 
 
+@register_layer
 @implements("maxout_unit", test=f"{TEST}::test_maxout_matches_torch")
 class Maxout(Module):
     """A maxout layer: y_i = max_k (x W_k + b_k)_i over ``pieces`` linear pieces.
@@ -223,6 +248,10 @@ class Maxout(Module):
         check_features("Maxout", x, self.n_in)
         potentials = ops.matmul(x, self.weight) + self.bias.reshape(self.pieces, 1, self.n_out)
         return potentials.max(axis=0)
+
+    def config(self) -> dict[str, Any]:
+        return {"in_features": self.n_in, "out_features": self.n_out, "pieces": self.pieces,
+                "init": self.init}
 
     def extra_repr(self) -> str:
         return f"{self.n_in} → {self.n_out}, pieces={self.pieces}"

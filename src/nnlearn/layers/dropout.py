@@ -6,9 +6,10 @@ import numpy as np
 
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.init import rng_from
-from nnlearn.layers.module import Module
+from nnlearn.layers.module import Module, register_layer
 
 
+@register_layer
 class Dropout(Module):
     """Dropout: while training, each value is zeroed with probability p and the rest are
     scaled by 1/(1 − p), so the expected output equals the input; identity at inference.
@@ -37,6 +38,9 @@ class Dropout(Module):
             return x
         keep = self.rng.random(x.shape) >= self.p
         return x * (keep * (1 / (1 - self.p))).astype(x.dtype)
+
+    def config(self) -> dict[str, float]:
+        return {"p": self.p}
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -10,12 +10,14 @@ which is why state is always copied *into* parameters, never swapped for new arr
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.init import rng_from
+from nnlearn.registry import Registry
 
 FLOAT_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
@@ -222,6 +224,23 @@ class Module:
             targets_data[name][...] = value
         return self
 
+    # ----- architecture ---------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this module's architecture (not its values).
+
+        Values are numbers, strings, None, lists, activations and modules; ``nnlearn.save``
+        stores them as JSON and rebuilds the module with :meth:`from_config`. A layer that
+        can be saved defines this and is registered in :data:`LAYERS`.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} does not define config(), so its architecture cannot be saved"
+        )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Module:
+        """A new module (with fresh values) from the arguments :meth:`config` returned."""
+        return cls(**config)
+
     # ----- display --------------------------------------------------------------------
     def extra_repr(self) -> str:
         """The arguments shown in the repr (override in layers)."""
@@ -241,6 +260,15 @@ class Module:
     def summary(self) -> str:
         """The architecture and its parameter count, as text."""
         return f"{self!r}\n{self.n_parameters:,} learnable parameters"
+
+
+#: The layer classes that ``nnlearn.load`` may build, by class name.
+LAYERS: Registry[type[Module]] = Registry("layer")
+
+
+def register_layer(cls: type[Module]) -> type[Module]:
+    """Class decorator: make a layer loadable by registering it under its class name."""
+    return LAYERS.register(cls.__name__)(cls)
 
 
 def check_features(layer: str, x: Tensor, expected: int) -> None:

@@ -7,9 +7,16 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Module, Parameter, check_features, positive_int
+from nnlearn.layers.module import (
+    Module,
+    Parameter,
+    check_features,
+    positive_int,
+    register_layer,
+)
 
 
+@register_layer
 @implements("batch_normalization", test="tests/test_layers_torch.py::test_batchnorm_matches_torch")
 class BatchNorm(Module):
     """Batch normalization, as the course describes it.
@@ -75,6 +82,9 @@ class BatchNorm(Module):
         self.running_var *= 1 - m
         self.running_var += m * var.data * (n / (n - 1))
         return centered / ops.sqrt(var + self.eps) * self.gamma + self.beta
+
+    def config(self) -> dict[str, float]:
+        return {"num_features": self.n_features, "momentum": self.momentum, "eps": self.eps}
 
     def extra_repr(self) -> str:
         return f"{self.n_features}, momentum={self.momentum}, eps={self.eps}"
