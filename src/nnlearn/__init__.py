@@ -8,6 +8,7 @@ from nnlearn import (
     activations,
     datasets,
     dynamics,
+    estimators,
     init,
     losses,
     models,
@@ -17,6 +18,7 @@ from nnlearn import (
 )
 from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed in its __all__)
 from nnlearn.autodiff import __all__ as _engine_names
+from nnlearn.io import load, save
 from nnlearn.layers import (
     BatchNorm,
     Dense,
@@ -48,11 +50,14 @@ __all__ = [
     "activations",
     "datasets",
     "dynamics",
+    "estimators",
     "fit",
     "init",
+    "load",
     "losses",
     "models",
     "optim",
+    "save",
     "second_order",
     "train",
 ]

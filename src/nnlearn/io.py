@@ -1,0 +1,343 @@
+"""Saving and loading networks and fitted estimators: ``nl.save(obj, path)``, ``nl.load(path)``.
+
+A file is a zip archive, as ``np.savez`` writes one (``unzip -l model.nnl`` lists it):
+
+* ``nnlearn.json``: ``{"format": "nnlearn", "version": 1, "object": ..., "metadata": {...}}``,
+  the object described as JSON: a network as its layers' constructor arguments
+  (``Module.config()``) plus the names of its arrays, an estimator as its ``get_params()``
+  plus its fitted attributes;
+* one ``.npy`` entry per array (weights, running statistics, ``classes_`` ...).
+
+Loading reads the JSON with :mod:`json` and the arrays with ``np.load(allow_pickle=False)``:
+nothing is unpickled, no name read from the file is imported, and the only classes built
+are the layers of :data:`nnlearn.layers.LAYERS` and the estimators of :data:`ESTIMATORS`.
+Files are written through :func:`nnlearn.files.atomic_write`, so a failed save leaves an
+existing file as it was.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> import nnlearn as nl
+>>> net = nl.Sequential(nl.Dense(2, 3, activation="tanh", random_state=0), nl.Dense(3, 1))
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "net.nnl"
+>>> nl.save(net, path)
+>>> copy = nl.load(path)
+>>> bool((copy([[1.0, 2.0]]).data == net([[1.0, 2.0]]).data).all())
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.lib.format import write_array
+from sklearn.base import BaseEstimator
+
+from nnlearn import activations
+from nnlearn.estimators import MLPClassifier, MLPRegressor
+from nnlearn.files import atomic_write
+from nnlearn.layers.module import LAYERS, Module, as_float_dtype
+from nnlearn.models import Adaline, LogisticNeuron, Perceptron
+from nnlearn.registry import Registry
+
+FORMAT = "nnlearn"
+VERSION = 1
+DOCUMENT = "nnlearn.json"
+TYPE = "$type"
+
+#: The estimator classes that ``nnlearn.load`` may build, by class name.
+ESTIMATORS: Registry[type[BaseEstimator]] = Registry("estimator")
+for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeuron):
+    ESTIMATORS.register(_estimator.__name__)(_estimator)
+
+FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")
+
+
+class FileFormatError(ValueError):
+    """Not an nnlearn file, a corrupted one, or one describing what nnlearn cannot build."""
+
+
+# ----- saving -------------------------------------------------------------------------------
+def save(obj: Module | BaseEstimator, path: str | os.PathLike[str],
+         metadata: Mapping[str, Any] | None = None) -> None:
+    """Write a network or a fitted estimator to one file (atomically).
+
+    Parameters
+    ----------
+    obj : Module or estimator
+        A network built from nnlearn's layers, or an estimator of :data:`ESTIMATORS`.
+    path : str or path-like
+        The file to write (by convention ``*.nnl``); an existing file is replaced only
+        once the new one is complete.
+    metadata : mapping, optional
+        JSON-compatible values kept beside the object (read back with :func:`load_metadata`).
+
+    Raises
+    ------
+    TypeError
+        If ``obj`` holds something that cannot be stored (the message says where).
+    IsADirectoryError
+        If ``path`` is a directory.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"path {str(path)!r} is a directory; expected a file name "
+                                "such as model.nnl")
+    writer = _Writer()
+    document = {"format": FORMAT, "version": VERSION, "object": writer.encode(obj, "obj"),
+                "metadata": _plain_json(dict(metadata or {}), "metadata")}
+    text = json.dumps(document, indent=1)
+    with atomic_write(path, "wb") as file, zipfile.ZipFile(file, "w") as archive:
+        archive.writestr(DOCUMENT, text)
+        for name, array in writer.arrays.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as entry:
+                write_array(entry, array, allow_pickle=False)
+
+
+class _Writer:
+    """Turns an object into JSON values, setting its arrays aside by name."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def array(self, value: np.ndarray, where: str) -> dict[str, Any]:
+        record: dict[str, Any] = {TYPE: "array"}
+        if value.dtype == object:
+            if not all(isinstance(item, str) for item in value.flat):
+                raise TypeError(f"cannot save {where}: an object array that is not all strings")
+            value, record["object"] = value.astype(str), True
+        if value.dtype.kind not in "biufU":
+            raise TypeError(f"cannot save {where}: arrays of dtype {value.dtype} are not supported")
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", where)
+        while name in self.arrays:
+            name += "_"
+        self.arrays[name] = np.ascontiguousarray(value)
+        record["name"] = name
+        return record
+
+    def encode(self, value: Any, where: str, in_layer: bool = False) -> Any:
+        """``value`` as JSON; ``where`` names it in error messages."""
+        if value is None or isinstance(value, bool | str):
+            return value
+        if isinstance(value, np.bool_ | np.integer | np.floating):
+            return value.item()
+        if isinstance(value, int | float):
+            return value
+        if isinstance(value, np.ndarray):
+            return self.array(value, where)
+        if isinstance(value, np.dtype) or (isinstance(value, type)
+                                           and issubclass(value, np.generic)):
+            return {TYPE: "dtype", "name": np.dtype(value).name}
+        if isinstance(value, activations.Activation):
+            return {TYPE: "activation", "name": value.name,
+                    "options": self.encode(value.options, f"{where}.options")}
+        if isinstance(value, Module):
+            return self.layer(value, where) if in_layer else self.module(value, where)
+        if isinstance(value, BaseEstimator):
+            return self.estimator(value, where)
+        if isinstance(value, list):
+            return [self.encode(v, f"{where}[{i}]", in_layer) for i, v in enumerate(value)]
+        if isinstance(value, tuple):
+            return {TYPE: "tuple", "items": self.encode(list(value), where, in_layer)}
+        if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+            return {TYPE: "dict", "items": {k: self.encode(v, f"{where}.{k}", in_layer)
+                                            for k, v in value.items()}}
+        raise TypeError(
+            f"cannot save {where}: a {type(value).__name__} (nnlearn files hold numbers, "
+            "strings, arrays, dtypes, activations, nnlearn layers and estimators; give "
+            "initializers and the like by registry name)"
+        )
+
+    def layer(self, module: Module, where: str) -> dict[str, Any]:
+        """A layer's architecture: its registered class name and constructor arguments."""
+        name = type(module).__name__
+        if name not in LAYERS or LAYERS.get(name) is not type(module):
+            raise TypeError(
+                f"cannot save {where}: {name} is not registered in nnlearn.layers.LAYERS "
+                "(decorate the class with nnlearn.layers.register_layer and define config())"
+            )
+        try:
+            config = module.config()
+        except NotImplementedError as error:
+            raise TypeError(f"cannot save {where}: {error}") from None
+        return {TYPE: "layer", "name": name, "config": {
+            key: self.encode(value, f"{where}.{key}", in_layer=True)
+            for key, value in config.items()}}
+
+    def module(self, module: Module, where: str) -> dict[str, Any]:
+        """A network: its architecture, its arrays, its frozen parameters and its mode."""
+        state = module.state_dict()
+        dtypes = {value.dtype.name for value in state.values()}
+        if len(dtypes) > 1:
+            raise TypeError(f"cannot save {where}: its arrays mix dtypes {sorted(dtypes)}; "
+                            "convert it with astype first")
+        return {
+            TYPE: "module",
+            "architecture": self.layer(module, where),
+            "dtype": dtypes.pop() if dtypes else "float64",
+            "state": {key: self.array(value, f"{where}.{key}") for key, value in state.items()},
+            "frozen": [key for key, p in module.named_parameters() if not p.requires_grad],
+            "training": module.training,
+        }
+
+    def estimator(self, estimator: BaseEstimator, where: str) -> dict[str, Any]:
+        """An estimator: its parameters and its fitted attributes (``name_``)."""
+        name = type(estimator).__name__
+        if name not in ESTIMATORS or ESTIMATORS.get(name) is not type(estimator):
+            raise TypeError(f"cannot save {where}: {name} is not one of nnlearn's estimators "
+                            f"({', '.join(sorted(ESTIMATORS))})")
+        fitted = {key: value for key, value in vars(estimator).items()
+                  if FITTED_ATTRIBUTE.fullmatch(key)}
+        return {TYPE: "estimator", "name": name,
+                "params": self.encode(estimator.get_params(deep=False), f"{where}.params"),
+                "fitted": self.encode(fitted, where)}
+
+
+def _plain_json(value: dict[str, Any], where: str) -> dict[str, Any]:
+    """``value`` if JSON can hold it as it is, else a clear error."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{where} must hold JSON values only: {error}") from None
+
+
+# ----- loading ------------------------------------------------------------------------------
+def load(path: str | os.PathLike[str]) -> Any:
+    """The network or estimator saved in ``path`` by :func:`save`.
+
+    Raises
+    ------
+    FileNotFoundError, IsADirectoryError
+        If there is no file at ``path``.
+    FileFormatError
+        (a ``ValueError``) If the file is not an nnlearn file, is truncated or corrupted,
+        has a format version this nnlearn does not know, or names an unknown class.
+    """
+    with _Reader(path) as reader:
+        return reader.decode(reader.document["object"], "object")
+
+
+def load_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``metadata`` saved with the object in ``path`` (without building the object)."""
+    with _Reader(path) as reader:
+        return reader.document["metadata"]
+
+
+class _Reader:
+    """An open nnlearn file: its JSON document and its arrays, read on demand."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise FileNotFoundError(f"path {str(self.path)!r}: no such file")
+        if self.path.is_dir():
+            raise IsADirectoryError(f"path {str(self.path)!r} is a directory, not an nnlearn file")
+        with open(self.path, "rb") as file:
+            magic = file.read(4)
+        if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
+            raise self.error("is not an nnlearn file (expected a zip archive written by "
+                             "nnlearn.save)")
+        try:
+            self.archive = np.load(self.path, allow_pickle=False)
+        except Exception as error:
+            raise self.corrupted(error) from None
+        try:
+            self.document = self.read_document()
+        except BaseException:
+            self.archive.close()
+            raise
+
+    def read_document(self) -> dict[str, Any]:
+        """The JSON document, checked to be an nnlearn one of a version this code reads."""
+        if DOCUMENT not in self.archive.files:
+            raise self.error(f"is not an nnlearn file (it has no {DOCUMENT})")
+        try:
+            document = json.loads(self.archive[DOCUMENT])
+        except Exception as error:
+            raise self.corrupted(error) from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise self.error(f"is not an nnlearn file ({DOCUMENT} does not name the format)")
+        version = document.get("version")
+        if version != VERSION:
+            raise self.error(f"has format version {version!r}; this nnlearn reads version "
+                             f"{VERSION} (a newer nnlearn may have written it)")
+        return document
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def error(self, message: str) -> FileFormatError:
+        return FileFormatError(f"{str(self.path)!r} {message}")
+
+    def corrupted(self, error: BaseException) -> FileFormatError:
+        return self.error(f"is corrupted or truncated ({type(error).__name__}: {error})")
+
+    def decode(self, value: Any, where: str) -> Any:
+        """The object that :meth:`_Writer.encode` turned into ``value``."""
+        try:
+            return self._decode(value, where)
+        except FileFormatError:
+            raise
+        except Exception as error:
+            raise self.corrupted(error) from None
+
+    def _decode(self, value: Any, where: str) -> Any:
+        if isinstance(value, list):
+            return [self._decode(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        kind = value[TYPE]
+        if kind == "array":
+            array = self.archive[value["name"] + ".npy"]
+            return array.astype(object) if value.get("object") else array
+        if kind == "dtype":
+            return as_float_dtype(value["name"])
+        if kind == "tuple":
+            return tuple(self._decode(value["items"], where))
+        if kind == "dict":
+            return {k: self._decode(v, f"{where}.{k}") for k, v in value["items"].items()}
+        if kind == "activation":
+            options = self._decode(value["options"], f"{where}.options")
+            return activations.get(self.known(activations.ACTIVATIONS, value["name"]), **options)
+        if kind == "layer":
+            cls = self.known(LAYERS, value["name"])
+            return cls.from_config(self._decode({TYPE: "dict", "items": value["config"]}, where))
+        if kind == "module":
+            return self.module(value, where)
+        if kind == "estimator":
+            return self.estimator(value, where)
+        raise self.error(f"describes {where} as an unknown kind {kind!r}")
+
+    def known(self, registry: Registry[Any], name: str) -> Any:
+        """``registry``'s entry ``name``, or a clear error naming what this nnlearn knows."""
+        if name not in registry:
+            raise self.error(f"names an unknown {registry.kind} {name!r}; this nnlearn knows "
+                             f"{', '.join(sorted(registry))}")
+        return registry.get(name)
+
+    def module(self, value: dict[str, Any], where: str) -> Module:
+        module = self._decode(value["architecture"], where).astype(value["dtype"])
+        state = {key: self._decode(ref, f"{where}.{key}") for key, ref in value["state"].items()}
+        module.load_state_dict(state)
+        frozen = set(value["frozen"])
+        for key, parameter in module.named_parameters():
+            parameter.requires_grad = key not in frozen
+        return module.train(value["training"])
+
+    def estimator(self, value: dict[str, Any], where: str) -> BaseEstimator:
+        estimator = self.known(ESTIMATORS, value["name"])(**self._decode(value["params"], where))
+        for key, fitted in self._decode(value["fitted"], where).items():
+            if not FITTED_ATTRIBUTE.fullmatch(key):
+                raise self.error(f"gives {where} an attribute {key!r} that is not a fitted one")
+            setattr(estimator, key, fitted)
+        return estimator
