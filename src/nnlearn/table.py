@@ -82,7 +82,7 @@ class Table:
                 bad = next(i for i, cell in enumerate(cells) if not _is_finite_number(cell))
                 raise ValueError(
                     f"{self.source}: column {name!r} must hold numbers, but line {bad + 2} "
-                    f"holds {cells[bad]!r}"
+                    f"holds {str(cells[bad])!r}"
                 )
             values[:, j] = parsed
         return values
