@@ -1,0 +1,156 @@
+"""MLPClassifier and MLPRegressor: scikit-learn's contract and accuracy, and clear errors."""
+
+import numpy as np
+import pytest
+from sklearn import neural_network
+from sklearn.datasets import load_diabetes, load_digits, load_iris
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.metrics import log_loss
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from nnlearn.estimators import MLPClassifier, MLPRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+# small and quick: the checks fit dozens of times on ~100 samples
+QUICK = {"hidden_layer_sizes": (16,), "max_iter": 100, "learning_rate_init": 0.01,
+         "random_state": 0}
+
+
+@parametrize_with_checks([
+    MLPClassifier(**QUICK),
+    MLPRegressor(**QUICK),
+    MLPClassifier(**QUICK, early_stopping=True, standardize=True, dtype="float32"),
+    MLPRegressor((16,), solver="sgd", learning_rate_init=2e-3, batch_size=32, max_iter=60,
+                 standardize=True, random_state=0),
+])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def _split(loader, stratify):
+    X, y = loader(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y if stratify else None)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+@pytest.mark.parametrize(
+    ("loader", "ours", "theirs", "settings", "tolerance", "floor"),
+    [
+        (load_iris, MLPClassifier, neural_network.MLPClassifier,
+         {"hidden_layer_sizes": (16,), "solver": "lbfgs"}, 0.01, 0.95),
+        (load_digits, MLPClassifier, neural_network.MLPClassifier,
+         {"hidden_layer_sizes": (64,), "learning_rate_init": 2e-3, "max_iter": 40}, 0.005, 0.96),
+        (load_diabetes, MLPRegressor, neural_network.MLPRegressor,
+         {"hidden_layer_sizes": (16,), "batch_size": 32, "learning_rate_init": 0.05,
+          "max_iter": 100}, 0.02, 0.25),
+    ],
+    ids=["iris", "digits", "diabetes"],
+)
+def test_as_good_as_scikit_learn_with_the_same_settings(loader, ours, theirs, settings,
+                                                        tolerance, floor):
+    """Mean test accuracy (R²) over seeds 0-2, on the same standardized split."""
+    X_train, X_test, y_train, y_test = _split(loader, stratify=ours is MLPClassifier)
+    scores = {cls: [cls(random_state=seed, **settings).fit(X_train, y_train).score(X_test, y_test)
+                    for seed in range(3)]
+              for cls in (ours, theirs)}
+    assert np.mean(scores[ours]) >= np.mean(scores[theirs]) - tolerance, scores
+    assert np.mean(scores[ours]) > floor, scores
+
+
+def test_lbfgs_minimizes_the_data_loss_plus_the_l2_term():
+    X_train, _, y_train, _ = _split(load_iris, stratify=True)
+    alpha = 0.5
+    clf = MLPClassifier((5,), solver="lbfgs", alpha=alpha, max_iter=300, random_state=0)
+    clf.fit(X_train, y_train)
+    data_loss = log_loss(y_train, clf.predict_proba(X_train))
+    squares = sum(float((p.data ** 2).sum()) for p in clf.model_.parameters())
+    np.testing.assert_allclose(clf.loss_, data_loss + alpha / (2 * len(X_train)) * squares,
+                               rtol=1e-10)
+
+
+def test_probabilities_and_labels_of_any_type():
+    X_train, X_test, y_train, y_test = _split(load_iris, stratify=True)
+    names = np.array(["setosa", "versicolor", "virginica"])
+    clf = MLPClassifier((8,), solver="lbfgs", random_state=0).fit(X_train, names[y_train])
+    proba = clf.predict_proba(X_test)
+    assert proba.shape == (len(X_test), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X_test))
+    assert clf.model_.out_features == 3 and clf.score(X_test, names[y_test]) > 0.9
+
+    binary = MLPClassifier((4,), solver="lbfgs", random_state=0).fit(X_train, y_train == 0)
+    assert binary.model_.out_features == 1  # one logistic output for two classes
+    z = binary.decision_function(X_test)
+    np.testing.assert_allclose(binary.predict_proba(X_test)[:, 1], 1 / (1 + np.exp(-z)))
+    np.testing.assert_array_equal(binary.predict(X_test), z >= 0)
+
+
+def test_float32_follows_float64():
+    X_train, X_test, y_train, _ = _split(load_iris, stratify=True)
+    runs = {dtype: MLPClassifier((8,), max_iter=50, learning_rate_init=0.01, random_state=0,
+                                 dtype=dtype).fit(X_train, y_train)
+            for dtype in ("float64", "float32")}
+    assert runs["float32"].model_.dtype == np.float32
+    assert runs["float32"].predict_proba(X_test).dtype == np.float32
+    np.testing.assert_allclose(runs["float32"].loss_curve_, runs["float64"].loss_curve_,
+                               rtol=1e-4)
+
+
+def test_early_stopping_and_convergence():
+    X_train, _, y_train, _ = _split(load_diabetes, stratify=False)
+    stopped = MLPRegressor((8,), early_stopping=True, learning_rate_init=0.05, max_iter=500,
+                           random_state=0).fit(X_train, y_train)
+    assert stopped.n_iter_ < 500 and len(stopped.validation_loss_curve_) == stopped.n_iter_
+    # the best validation epoch is n_iter_no_change epochs before the stop
+    best = int(np.argmin(stopped.validation_loss_curve_)) + 1
+    assert best == stopped.n_iter_ - stopped.n_iter_no_change - 1
+    with pytest.warns(ConvergenceWarning, match="stopped at max_iter=3"):
+        MLPRegressor((8,), max_iter=3, random_state=0).fit(X_train, y_train)
+
+
+def test_column_vector_targets_give_the_same_regressor():
+    X_train, X_test, y_train, _ = _split(load_diabetes, stratify=False)
+    flat = MLPRegressor((4,), max_iter=5, random_state=0).fit(X_train, y_train)
+    column = MLPRegressor((4,), max_iter=5, random_state=0).fit(X_train, y_train[:, None])
+    np.testing.assert_array_equal(flat.predict(X_test), column.predict(X_test))
+    two = MLPRegressor((4,), max_iter=5, random_state=0).fit(X_train, np.c_[y_train, -y_train])
+    assert two.predict(X_test).shape == (len(X_test), 2)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"hidden_layer_sizes": (4, 0)}, "hidden_layer_sizes must be positive integers"),
+        ({"activation": "swish"}, "unknown activation 'swish'"),
+        ({"solver": "newton"}, "solver must be one of"),
+        ({"alpha": -1.0}, "alpha must be a number ≥ 0"),
+        ({"learning_rate_init": 0}, "learning_rate_init must be a number > 0"),
+        ({"momentum": 1.0}, r"momentum must be a number in \[0, 1\)"),
+        ({"validation_fraction": 1.0}, r"validation_fraction must be a number in \(0, 1\)"),
+        ({"max_iter": 0}, "max_iter must be a positive integer"),
+        ({"batch_size": "all"}, "batch_size must be 'auto' or a positive integer"),
+        ({"dtype": "int32"}, "dtype must be float64 or float32"),
+    ],
+)
+def test_bad_parameters_are_named_at_fit(params, message):
+    model = MLPClassifier(**params)  # __init__ only stores
+    with pytest.raises(ValueError, match=message):
+        model.fit([[0.0], [1.0]], [0, 1])
+
+
+def test_bad_data_gives_clear_errors():
+    clf = MLPClassifier((2,), max_iter=2)
+    with pytest.raises(NotFittedError):
+        clf.predict([[0.0, 1.0]])
+    with pytest.raises(ValueError, match="one class only"):
+        clf.fit([[0.0], [1.0]], [1, 1])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        clf.fit([[0.0], [1.0]], [0.5, 1.5])
+    clf.fit([[0.0, 1.0], [1.0, 0.0]], [0, 1])
+    with pytest.raises(ValueError, match="X has 3 features, but MLPClassifier is expecting 2"):
+        clf.predict([[0.0, 1.0, 2.0]])
