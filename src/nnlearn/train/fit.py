@@ -80,6 +80,10 @@ def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Callable[.
 
 
 @implements("risk_minimization_for_mlps", test=f"{TEST}::test_fit_minimizes_the_empirical_risk")
+@implements("operationalization_of_supervised_learning",
+            test="tests/test_risk.py::test_fit_finds_the_empirical_risk_minimizer")
+@implements("risk_of_optimal_model",
+            test="tests/test_risk.py::test_fit_finds_the_empirical_risk_minimizer")
 @implements("gradient_empirical_risk_sum_of_gradients",
             test=f"{TEST}::test_batch_gradient_is_mean_of_sample_gradients")
 def fit(
