@@ -3,17 +3,23 @@
 from nnlearn.layers.activation import PReLU
 from nnlearn.layers.dense import Dense, Maxout, Residual, Sequential
 from nnlearn.layers.dropout import Dropout
+from nnlearn.layers.lstm import LSTM
 from nnlearn.layers.module import Module, Parameter
 from nnlearn.layers.normalization import BatchNorm
+from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.rnn import RNN
 
 __all__ = [
     "BatchNorm",
     "Dense",
     "Dropout",
+    "LSTM",
     "Maxout",
     "Module",
     "PReLU",
     "Parameter",
+    "RNN",
+    "Recurrent",
     "Residual",
     "Sequential",
 ]
