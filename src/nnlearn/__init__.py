@@ -18,16 +18,16 @@ from nnlearn import (
 from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed in its __all__)
 from nnlearn.autodiff import __all__ as _engine_names
 from nnlearn.layers import (
+    LSTM,
+    RNN,
     BatchNorm,
     Dense,
     Dropout,
-    LSTM,
     Maxout,
     Module,
     Parameter,
     PReLU,
     Residual,
-    RNN,
     Sequential,
 )
 from nnlearn.train import EarlyStopping, History, fit

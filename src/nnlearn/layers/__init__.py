@@ -10,15 +10,15 @@ from nnlearn.layers.recurrent import Recurrent
 from nnlearn.layers.rnn import RNN
 
 __all__ = [
+    "LSTM",
+    "RNN",
     "BatchNorm",
     "Dense",
     "Dropout",
-    "LSTM",
     "Maxout",
     "Module",
     "PReLU",
     "Parameter",
-    "RNN",
     "Recurrent",
     "Residual",
     "Sequential",
