@@ -120,6 +120,40 @@ def test_rnn_matches_torch(nonlinearity):
     np.testing.assert_allclose(ours["params"]["bias"], grads["bias_hh_l0"], **TOL)
 
 
+def test_bptt_is_the_delta_recursion_through_time():
+    """The engine's gradients equal BPTT written out in NumPy for L = Σ_n ½‖y(n) − t(n)‖²:
+    δ(n) = W^outᵀ (y(n) − t(n)) + Wᵀ (σ'(a(n+1)) ⊙ δ(n+1)),
+    ∂L/∂W = Σ_n (σ'(a(n)) ⊙ δ(n)) x(n−1)ᵀ."""
+    rnn = nl.RNN(3, 4, output_size=2, random_state=0)
+    for p in rnn.parameters():
+        p.data[...] = np.random.default_rng(p.size).normal(scale=0.5, size=p.shape)
+    u, target = sequences(1, 8, 3, seed=1)[0], sequences(1, 8, 2, seed=2)[0]
+    W, W_in, W_out = rnn.weight_hidden.data.T, rnn.weight_input.data.T, rnn.weight_output.data.T
+    b, b_out = rnn.bias.data, rnn.bias_output.data
+    xs, potentials = [np.zeros(4)], []
+    for n in range(8):
+        potentials.append(W @ xs[-1] + W_in @ u[n] + b)
+        xs.append(np.tanh(potentials[-1]))
+    errors = [W_out @ x + b_out - t for x, t in zip(xs[1:], target, strict=True)]
+    grads = {name: np.zeros_like(m) for name, m in (("W", W), ("W_in", W_in), ("b", b),
+                                                    ("W_out", W_out), ("b_out", b_out))}
+    back = np.zeros(4)  # Wᵀ (σ'(a(n+1)) ⊙ δ(n+1)), zero after the last step
+    for n in reversed(range(8)):
+        delta = W_out.T @ errors[n] + back
+        local = (1 - np.tanh(potentials[n]) ** 2) * delta  # σ'(a(n)) ⊙ δ(n)
+        grads["W"] += np.outer(local, xs[n])
+        grads["W_in"] += np.outer(local, u[n])
+        grads["b"] += local
+        grads["W_out"] += np.outer(errors[n], xs[n + 1])
+        grads["b_out"] += errors[n]
+        back = W.T @ local
+    (0.5 * ((rnn(u[None])[0] - target) ** 2).sum()).backward()
+    for ours, name in ((rnn.weight_hidden.grad.T, "W"), (rnn.weight_input.grad.T, "W_in"),
+                       (rnn.bias.grad, "b"), (rnn.weight_output.grad.T, "W_out"),
+                       (rnn.bias_output.grad, "b_out")):
+        np.testing.assert_allclose(ours, grads[name], **TOL, err_msg=name)
+
+
 @pytest.mark.parametrize("feedback", [False, True])
 def test_bptt_gradients_match_finite_differences(feedback):
     rnn = nl.RNN(2, 3, output_size=2, output_activation="tanh", feedback=feedback,

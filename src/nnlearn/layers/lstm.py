@@ -26,6 +26,7 @@ VARIANTS = {"pytorch": ("tanh", "tanh"), "course": ("sigmoid", None)}
 @implements("output_gate_of_an_lstm", test=COURSE)
 @implements("update_of_a_memory_cell_in_an_lstm", test=COURSE)
 @implements("output_of_an_lstm", test=COURSE)
+@implements("lstm_with_squashed_cell", test=f"{TEST}::test_lstm_matches_torch")
 class LSTM(Recurrent):
     r"""A long short-term memory layer (Hochreiter & Schmidhuber, 1997; forget gate: Gers 2000).
 

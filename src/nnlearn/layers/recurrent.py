@@ -19,6 +19,7 @@ from numpy.typing import ArrayLike
 from nnlearn import activations, init
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.equations import implements
 from nnlearn.layers.module import Module, Parameter, positive_int
 
 State = Tensor | tuple[Tensor, ...]
@@ -109,9 +110,16 @@ class Recurrent(Module):
             x = Tensor(np.asarray(x, dtype=self.dtype))
         return self.forward(x, state, return_state)
 
+    @implements("backpropagation_through_time",
+                test="tests/test_recurrent_rnn.py::test_bptt_is_the_delta_recursion_through_time")
     def forward(self, x: Tensor, state: State | ArrayLike | None = None,
                 return_state: bool = False) -> Tensor | tuple[Tensor, State]:
-        """Run the layer over whole sequences.
+        """Run the layer over whole sequences, unrolled into the autodiff graph.
+
+        ``backward()`` through the outputs is backpropagation through time: for the RNN,
+        with a(n) = W x(n−1) + W^in u(n) + b, the error of the state runs backwards,
+        δ(n) = ∂L/∂x(n) = ∂L_n/∂x(n) + Wᵀ(σ'(a(n+1)) ⊙ δ(n+1)), and each weight's
+        gradient sums over the steps, ∂L/∂W = Σ_n (σ'(a(n)) ⊙ δ(n)) x(n−1)ᵀ.
 
         Parameters
         ----------
