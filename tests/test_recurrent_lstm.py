@@ -48,6 +48,28 @@ def test_lstm_matches_torch(bias):
         np.testing.assert_allclose(ours["params"]["bias"], grads["bias_hh_l0"], **TOL)
 
 
+def test_stacked_lstms_match_a_two_layer_torch_lstm():
+    """Sequential(LSTM, LSTM): the second layer reads the first one's outputs h(n)."""
+    net = nl.Sequential(randomize(nl.LSTM(2, 3), seed=1), randomize(nl.LSTM(3, 3), seed=5))
+    torch_lstm = torch.nn.LSTM(2, 3, num_layers=2, batch_first=True).double()
+    with torch.no_grad():
+        for k, layer in enumerate(net.layers):
+            getattr(torch_lstm, f"weight_ih_l{k}").copy_(torch.tensor(layer.weight_input.data.T))
+            getattr(torch_lstm, f"weight_hh_l{k}").copy_(torch.tensor(layer.weight_hidden.data.T))
+            getattr(torch_lstm, f"bias_ih_l{k}").copy_(torch.tensor(layer.bias.data))
+            getattr(torch_lstm, f"bias_hh_l{k}").zero_()
+    u = sequences(3, 7, 2)
+    ut = torch.tensor(u, requires_grad=True)
+    torch_lstm(ut)[0].sum().backward()
+    un = nl.tensor(u, requires_grad=True)
+    out = net(un)
+    out.sum().backward()
+    np.testing.assert_allclose(out.data, torch_lstm(ut)[0].detach().numpy(), **TOL)
+    np.testing.assert_allclose(un.grad, ut.grad.numpy(), **TOL)
+    np.testing.assert_allclose(net[0].weight_hidden.grad, torch_lstm.weight_hh_l0.grad.numpy().T,
+                               **TOL)
+
+
 def course_matrices(lstm):
     """W^u, W^{g_input}, W^{g_forget}, W^{g_output} of the seed, each acting on [1; u; y]."""
     n = lstm.n_hidden
