@@ -10,7 +10,6 @@ thousands of steps backpropagate without recursion limits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -156,17 +155,18 @@ class Recurrent(Module):
         return sequence, parts[0] if len(parts) == 1 else parts
 
     def _initial_state(self, x: Tensor, state: State | ArrayLike | None) -> tuple[Tensor, ...]:
+        """The state as a tuple of tensors of x's dtype: zeros, or ``state`` checked."""
         n_samples, sizes = x.shape[0], self.state_sizes
         if state is None:
             return tuple(Tensor(np.zeros((n_samples, size), dtype=x.dtype)) for size in sizes)
-        given: Sequence[Any] = (state,) if len(sizes) == 1 else state
+        given = (state,) if len(sizes) == 1 else state
         expected = tuple((n_samples, size) for size in sizes)
-        parts = tuple(p if isinstance(p, Tensor) else Tensor(np.asarray(p, dtype=x.dtype))
-                      for p in given) if isinstance(given, tuple | list) else ()
+        parts = tuple(ops.lift(p, x) for p in given) if isinstance(given, tuple | list) else ()
         if tuple(p.shape for p in parts) != expected:
-            got = tuple(p.shape for p in parts) if parts else type(state).__name__
+            shapes = tuple(p.shape for p in parts)
+            got = f"shapes {shapes}" if parts else f"type {type(state).__name__}"
             raise ValueError(
-                f"{type(self).__name__}: initial state {got}; expected "
+                f"{type(self).__name__}: initial state of {got}; expected "
                 f"{' and '.join(self.state_names)} of shapes {expected}"
             )
         return parts
