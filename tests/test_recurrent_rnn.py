@@ -237,3 +237,17 @@ def test_repr_and_state_dict_round_trip():
     assert not np.allclose(other(u).data, rnn(u).data)
     other.load_state_dict(rnn.state_dict())
     np.testing.assert_array_equal(other(u).data, rnn(u).data)
+
+
+@pytest.mark.parametrize("n_steps", [1, 2, 3, 4, 5, 10, 17])
+def test_time_steps_slices_every_step_once_and_passes_gradients_back(n_steps):
+    from nnlearn.layers.recurrent import time_steps
+
+    x = nl.tensor(sequences(2, n_steps, 3), requires_grad=True)
+    steps = list(time_steps(x))
+    assert len(steps) == n_steps
+    for n, u in enumerate(steps):
+        np.testing.assert_array_equal(u.data, x.data[:, n])
+    weights = np.random.default_rng(1).normal(size=(n_steps, 2, 3))
+    sum((u * w).sum() for u, w in zip(steps, weights, strict=True)).backward()
+    np.testing.assert_array_equal(x.grad, weights.transpose(1, 0, 2))
