@@ -18,6 +18,8 @@ from nnlearn import (
 from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed in its __all__)
 from nnlearn.autodiff import __all__ as _engine_names
 from nnlearn.layers import (
+    LSTM,
+    RNN,
     BatchNorm,
     Dense,
     Dropout,
@@ -39,10 +41,12 @@ __all__ = [
     "Dropout",
     "EarlyStopping",
     "History",
+    "LSTM",
     "Maxout",
     "Module",
     "PReLU",
     "Parameter",
+    "RNN",
     "Residual",
     "Sequential",
     "activations",

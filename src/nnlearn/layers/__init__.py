@@ -3,10 +3,15 @@
 from nnlearn.layers.activation import PReLU
 from nnlearn.layers.dense import Dense, Maxout, Residual, Sequential
 from nnlearn.layers.dropout import Dropout
+from nnlearn.layers.lstm import LSTM
 from nnlearn.layers.module import Module, Parameter
 from nnlearn.layers.normalization import BatchNorm
+from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.rnn import RNN
 
 __all__ = [
+    "LSTM",
+    "RNN",
     "BatchNorm",
     "Dense",
     "Dropout",
@@ -14,6 +19,7 @@ __all__ = [
     "Module",
     "PReLU",
     "Parameter",
+    "Recurrent",
     "Residual",
     "Sequential",
 ]

@@ -113,8 +113,9 @@ def fit(
     Parameters
     ----------
     model : Module
-    X : array_like of shape (n_samples, n_features)
-    y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+    X : array_like of shape (n_samples, n_features) or (n_samples, n_steps, n_features)
+        Sequences (3-d) are for recurrent layers such as :class:`~nnlearn.layers.RNN`.
+    y : array_like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_steps, n_outputs)
         Class indices 0..n_classes−1 for ``loss="cross_entropy"`` (the model outputs
         logits), else targets of the model's output shape.
     loss : str or callable, default "mse"
