@@ -43,4 +43,4 @@ def test_console_entry_point_runs():
         text=True,
         check=True,
     )
-    assert "not yet implemented" in result.stdout
+    assert "equations implemented" in result.stdout
