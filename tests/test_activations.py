@@ -157,3 +157,13 @@ def test_tensor_in_tensor_out_array_in_array_out():
     assert isinstance(y, nl.Tensor) and y.requires_grad
     assert isinstance(f([0.5]), np.ndarray)
     assert_close(f([0.5, -0.5]), y.data)
+
+
+@pytest.mark.parametrize("name", sorted(nl.activations.ACTIVATIONS))
+def test_every_activation_maps_r_n_to_r_n(name):
+    """σ : R^n → R^n: the output has the input's shape, for vectors and batches."""
+    f = nl.activations.get(name)
+    for shape in [(5,), (3, 5)]:
+        x = np.random.default_rng(1).normal(size=shape)
+        assert f(x).shape == shape
+        assert f(nl.tensor(x)).shape == shape

@@ -262,3 +262,18 @@ def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="unknown acceptance function 'glauber'"):
         bm.sample(2, rule="glauber")
     assert nl.models.BoltzmannMachine is BoltzmannMachine
+
+
+def test_continuous_partition_function_of_gaussian_energies():
+    from nnlearn.models.continuous_partition import continuous_partition_function
+
+    # E(s) = s²/2 gives Z(T) = √(2πT); in 2-d with E = (s1² + 4 s2²)/2, Z = 2πT / 2.
+    for T in (0.5, 1.0, 3.0):
+        z = continuous_partition_function(lambda s: s * s / 2, [(-np.inf, np.inf)], T)
+        assert z == pytest.approx(np.sqrt(2 * np.pi * T), rel=1e-8)
+        z2 = continuous_partition_function(
+            lambda a, b: (a * a + 4 * b * b) / 2, [(-np.inf, np.inf)] * 2, T
+        )
+        assert z2 == pytest.approx(np.pi * T, rel=1e-6)
+    with pytest.raises(ValueError, match="T"):
+        continuous_partition_function(lambda s: s, [(0, 1)], T=0)

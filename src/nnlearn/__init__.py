@@ -20,6 +20,8 @@ from nnlearn.autodiff import *  # noqa: F403  (the engine's public names, listed
 from nnlearn.autodiff import __all__ as _engine_names
 from nnlearn.io import load, save
 from nnlearn.layers import (
+    LSTM,
+    RNN,
     BatchNorm,
     Dense,
     Dropout,
@@ -41,10 +43,12 @@ __all__ = [
     "Dropout",
     "EarlyStopping",
     "History",
+    "LSTM",
     "Maxout",
     "Module",
     "PReLU",
     "Parameter",
+    "RNN",
     "Residual",
     "Sequential",
     "activations",

@@ -28,6 +28,8 @@ from nnlearn.registry import Registry
 TEST = "tests/test_activations.py::test_derivative_closed_form_autodiff_finite_differences"
 
 
+@implements("general_form_of_an_activation_function",
+            test="tests/test_activations.py::test_every_activation_maps_r_n_to_r_n")
 @dataclass(frozen=True)
 class Activation:
     """An activation function σ with its closed-form derivative σ'.

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.autodiff import ops
-from nnlearn.autodiff.tensor import Tensor, tensor
+from nnlearn.autodiff.tensor import Tensor, no_grad, tensor
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
 
@@ -26,6 +26,8 @@ LOSSES: Registry[Loss] = Registry("loss")
 TEST = "tests/test_losses.py"
 
 
+@implements("general_form_of_a_loss_function",
+            test="tests/test_risk.py::test_every_loss_maps_pairs_to_non_negative_numbers")
 def get(name: str | Loss, **options: Any) -> Loss:
     """The loss called ``name`` (or a callable, passed through), with ``options`` bound.
 
@@ -175,6 +177,48 @@ def empirical_risk(
     return per_value.mean()
 
 
+@implements("risk_of_a_model",
+            test="tests/test_risk.py::test_risk_of_the_true_function_is_the_noise")
+@implements("goal_of_supervised_learning",
+            test="tests/test_risk.py::test_the_risk_minimizer_beats_every_other_model")
+def risk(
+    model: Callable[[Any], Any],
+    sample: Callable[[int, np.random.Generator], tuple[ArrayLike, ArrayLike]],
+    loss: str | Loss = "mse",
+    n_samples: int = 100_000,
+    random_state: int | np.random.Generator | None = None,
+) -> float:
+    """The risk R(f) = E[L(f(U), Y)], estimated on ``n_samples`` fresh draws.
+
+    Parameters
+    ----------
+    model : callable
+        f, mapping inputs of shape (n, ...) to predictions.
+    sample : callable
+        ``sample(n, rng) -> (U, Y)`` draws n pairs from the data distribution.
+    loss : str or callable, default "mse"
+    n_samples : int, default 100000
+        The Monte-Carlo estimate's standard error shrinks as 1/√n_samples.
+    random_state : int or numpy.random.Generator, optional
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> noisy_line = lambda n, rng: (u := rng.normal(size=(n, 1)), 2 * u + rng.normal(size=(n, 1)))
+    >>> round(risk(lambda u: 2 * u, noisy_line, random_state=0), 1)   # the noise variance
+    1.0
+    """
+    if n_samples < 1:
+        raise ValueError(f"n_samples must be at least 1, got {n_samples}")
+    rng = random_state if isinstance(random_state, np.random.Generator) else (
+        np.random.default_rng(random_state))
+    inputs, targets = sample(n_samples, rng)
+    with no_grad():
+        return float(empirical_risk(model, inputs, targets, loss))
+
+
+@implements("general_form_of_a_regularization_function",
+            test=f"{TEST}::test_l2_regularization")
 @implements("l2_regularization", test=f"{TEST}::test_l2_regularization")
 def l2_regularization(parameters: Iterable[Any]) -> Tensor:
     """reg(θ) = Σ_{W ∈ θ} ‖W‖² = ‖θ‖²."""

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nnlearn.autodiff.tensor import Tensor, record
+from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
 
 Axis = int | Sequence[int] | None
 
@@ -507,22 +507,30 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
                 f"cross_entropy: class index out of range: got {t.min()}..{t.max()}, "
                 f"expected 0..{classes - 1}"
             )
-        probs = np.zeros(z.shape, dtype=z.dtype)
-        probs[np.arange(n), t] = 1
+        target_dist = np.zeros(z.shape, dtype=z.dtype)
+        target_dist[np.arange(n), t] = 1
     elif t.shape == z.shape:
-        probs = t.astype(z.dtype, copy=False)
+        target_dist = t.astype(z.dtype, copy=False)
     else:
         raise ValueError(
             f"cross_entropy: target of shape {t.shape}; expected ({n},) class indices or "
             f"({n}, {classes}) probabilities"
         )
-    zs = z.data - np.max(z.data, axis=1, keepdims=True)
-    logp = zs - np.log(np.sum(np.exp(zs), axis=1, keepdims=True))
-    per_sample = -np.sum(probs * logp, axis=1)
+    shifted = z.data - np.max(z.data, axis=1, keepdims=True)
+    exps = np.exp(shifted)
+    total = exps.sum(axis=1, keepdims=True)
+    per_sample = -np.sum(target_dist * (shifted - np.log(total)), axis=1)
     scale = {"mean": 1 / builtins.max(n, 1), "sum": 1.0, "none": None}
     if reduction not in scale:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+    def error() -> Tensor:
+        """softmax(z) − t: recorded when the gradient is to be differentiated again,
+        otherwise straight from the forward pass's exponentials."""
+        p = softmax(z) if is_grad_enabled() else Tensor(exps / total)
+        return p - target_dist
+
     if reduction == "none":
-        return record(per_sample, (z, lambda g, out: g.reshape(-1, 1) * (softmax(z) - probs)))
+        return record(per_sample, (z, lambda g, out: g.reshape(-1, 1) * error()))
     value = np.asarray(per_sample.sum() * scale[reduction], dtype=z.dtype)
-    return record(value, (z, lambda g, out: g * scale[reduction] * (softmax(z) - probs)))
+    return record(value, (z, lambda g, out: (g * scale[reduction]) * error()))

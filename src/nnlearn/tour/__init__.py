@@ -19,6 +19,7 @@ SECTIONS: tuple[str, ...] = (
     "losses",
     "neurons",
     "mlp",
+    "recurrent",
     "second_order",
     "markov",
     "hopfield",

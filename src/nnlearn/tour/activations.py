@@ -21,8 +21,7 @@ def run(report: Report) -> None:
         act = activations.get(name)
         report.text(f"{name}: {CATALOGUE[act.equation].name}")
         report.equation(CATALOGUE[act.equation].latex)
-        if act.elementwise:
-            report.figure(function_and_derivative(act), f"activation_{name}.png", name)
+        report.figure(function_and_derivative(act), f"activation_{name}.png", name)
     logits = np.array([2.33, -1.46, 0.56])
     report.text("The course's softmax example: logits (2.33, -1.46, 0.56) give the probabilities")
     report.preformatted(np.array2string(activations.softmax(logits), precision=8))

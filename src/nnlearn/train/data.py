@@ -27,7 +27,11 @@ def _finite(name: str, values: np.ndarray) -> None:
 
 
 def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
-    """``X`` as a C-contiguous 2-d array of the model's dtype, or a clear error."""
+    """``X`` as a C-contiguous array of the model's dtype, or a clear error.
+
+    ``X`` is (n_samples, n_features), or (n_samples, n_steps, n_features) for sequences
+    (recurrent layers); the features are always in the last axis.
+    """
     try:
         array = np.asarray(X)
     except (TypeError, ValueError) as err:
@@ -39,21 +43,27 @@ def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
             f"{name} has shape {array.shape}; expected (n_samples, n_features): reshape a single "
             "feature with X.reshape(-1, 1) or a single sample with X.reshape(1, -1)"
         )
-    if array.ndim != 2:
-        raise ValueError(f"{name} has shape {array.shape}; expected (n_samples, n_features)")
+    if array.ndim not in (2, 3):
+        raise ValueError(
+            f"{name} has shape {array.shape}; expected (n_samples, n_features) or, for "
+            "sequences, (n_samples, n_steps, n_features)"
+        )
     array = np.ascontiguousarray(array, dtype=model.dtype)
     _finite(name, array)
     expected = model.in_features
-    if expected is not None and array.shape[1] != expected:
+    if expected is not None and array.shape[-1] != expected:
         raise ValueError(
-            f"{name} has {array.shape[1]} features, but the model expects {expected}"
+            f"{name} has {array.shape[-1]} features, but the model expects {expected}"
         )
     return array
 
 
 def check_targets(model: Module, y: ArrayLike, n_samples: int, loss_name: str | None,
                   name: str = "y") -> np.ndarray:
-    """``y`` shaped for the loss: class indices for cross-entropy, else (n_samples, n_outputs)."""
+    """``y`` shaped for the loss: class indices for cross-entropy, else (n_samples, n_outputs).
+
+    Sequence targets (n_samples, n_steps, n_outputs) are kept as they are.
+    """
     array = np.asarray(y)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
@@ -77,9 +87,9 @@ def check_targets(model: Module, y: ArrayLike, n_samples: int, loss_name: str | 
     array = array.astype(model.dtype)
     if array.ndim == 1:
         array = array.reshape(-1, 1)
-    if n_out is not None and array.shape[1] != n_out:
+    if n_out is not None and array.shape[-1] != n_out:
         raise ValueError(
-            f"{name} has {array.shape[1]} column(s), but the model has {n_out} output(s)"
+            f"{name} has {array.shape[-1]} column(s), but the model has {n_out} output(s)"
         )
     if loss_name in PROBABILITY_LOSSES and array.size and (array.min() < 0 or array.max() > 1):
         raise ValueError(f"{name} must hold values in [0, 1] for {loss_name}")

@@ -80,6 +80,10 @@ def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Callable[.
 
 
 @implements("risk_minimization_for_mlps", test=f"{TEST}::test_fit_minimizes_the_empirical_risk")
+@implements("operationalization_of_supervised_learning",
+            test="tests/test_risk.py::test_fit_finds_the_empirical_risk_minimizer")
+@implements("risk_of_optimal_model",
+            test="tests/test_risk.py::test_fit_finds_the_empirical_risk_minimizer")
 @implements("gradient_empirical_risk_sum_of_gradients",
             test=f"{TEST}::test_batch_gradient_is_mean_of_sample_gradients")
 def fit(
@@ -109,8 +113,9 @@ def fit(
     Parameters
     ----------
     model : Module
-    X : array_like of shape (n_samples, n_features)
-    y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+    X : array_like of shape (n_samples, n_features) or (n_samples, n_steps, n_features)
+        Sequences (3-d) are for recurrent layers such as :class:`~nnlearn.layers.RNN`.
+    y : array_like of shape (n_samples,), (n_samples, n_outputs) or (n_samples, n_steps, n_outputs)
         Class indices 0..n_classes−1 for ``loss="cross_entropy"`` (the model outputs
         logits), else targets of the model's output shape.
     loss : str or callable, default "mse"

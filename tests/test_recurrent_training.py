@@ -1,0 +1,70 @@
+"""Recurrent layers in training: nl.fit on sequences (seq-to-seq regression), and the tour."""
+
+import numpy as np
+import pytest
+
+import nnlearn as nl
+from nnlearn import tour
+from nnlearn.tour.recurrent import DT, free_run, generate, sine_data
+
+
+@pytest.mark.parametrize("make", [lambda: nl.RNN(1, 8, output_size=1, random_state=0),
+                                  lambda: nl.RNN(1, 8, output_size=1, feedback=True,
+                                                 random_state=0),
+                                  lambda: nl.LSTM(1, 8, output_size=1, random_state=0)])
+def test_fit_trains_sequence_to_sequence_regression(make):
+    """Next-sample prediction of sine waves needs memory: from the current sample alone the
+    best prediction, cos(Δ) sin θ, has MSE sin²(Δ)/2; two samples determine the next one
+    exactly (sin(θ+Δ) = 2 cos Δ sin θ − sin(θ−Δ)). Once the state has read a few samples,
+    the trained network beats the memoryless bound by far."""
+    X, y = sine_data(32, random_state=0)
+    X_val, y_val = sine_data(8, random_state=1)
+    model = make()
+    history = nl.fit(model, X, y, loss="mse", lr=0.02, epochs=40, batch_size=16,
+                     validation_data=(X_val, y_val), random_state=0)
+    after_warm_up = np.mean((model(X_val).data - y_val)[:, 5:] ** 2)
+    assert after_warm_up < 0.1 * np.sin(DT) ** 2 / 2
+    assert history["val_loss"][-1] < 0.1 * history["val_loss"][0]
+
+
+def test_fit_checks_sequence_shapes():
+    rnn = nl.RNN(2, 3, output_size=1, random_state=0)
+    X = np.zeros((4, 5, 2))
+    with pytest.raises(ValueError, match="has 1 features, but the model expects 2"):
+        nl.fit(rnn, np.zeros((4, 5, 1)), np.zeros((4, 5, 1)))
+    with pytest.raises(ValueError, match="2 column\\(s\\), but the model has 1 output"):
+        nl.fit(rnn, X, np.zeros((4, 5, 2)))
+    with pytest.raises(ValueError, match="n_steps, n_features"):
+        nl.fit(rnn, np.zeros((4, 5, 2, 1)), np.zeros((4, 5, 1)))
+
+
+def test_generate_continues_a_free_run_from_the_returned_state():
+    """Feeding outputs back one step at a time equals one call of a feedback-free model
+    on the same inputs: the returned state continues the sequence exactly."""
+    rnn = nl.RNN(1, 5, output_size=1, random_state=3)
+    warm_up = np.sin(np.arange(6.0))[:, None]
+    generated = generate(rnn, warm_up, 4)
+    inputs = np.r_[warm_up[:, 0], generated[:-1]]
+    np.testing.assert_allclose(rnn(inputs[None, :, None]).data[0, 5:, 0], generated,
+                               rtol=1e-12, atol=1e-12)
+
+
+def test_spectral_radius_decides_decay_or_growth():
+    for activation in ("identity", "tanh"):
+        decaying, _ = free_run(0.8, activation)
+        growing, _ = free_run(1.2, activation)
+        assert decaying[-1] < 1e-4 < 1 < growing[-1]
+    for rho in (0.8, 1.2):  # a linear state grows or decays at the rate ρ(W) per step
+        linear, grad = free_run(rho, "identity")
+        np.testing.assert_allclose((linear[60] / linear[30]) ** (1 / 30), rho, rtol=0.03)
+        np.testing.assert_allclose(grad ** (1 / 60), rho, rtol=0.1)
+
+
+def test_tour_section_draws_its_figures(tmp_path):
+    lines = []
+    index = tour.run(tmp_path, sections=["recurrent"], echo=lines.append)
+    text = "\n".join(lines)
+    assert "Output of an LSTM" in text and "free-running steps" in text
+    for name in ("recurrent_state_norms", "recurrent_sine_curves", "recurrent_sine_prediction"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+    assert "Recurrent networks" in index.read_text()
