@@ -42,7 +42,14 @@ ARCHITECTURES = {
         nl.Maxout(4, 3, pieces=3, random_state=7), nl.PReLU(3, alpha=0.1), nl.Dropout(0.4),
         nl.Dense(3, 1, random_state=8)).eval(),
     "float32": lambda: _dense_stack("tanh").astype(np.float32),
+    "rnn_feedback": lambda: nl.RNN(4, 6, output_size=2, activation="relu",
+                                   output_activation="sigmoid", feedback=True, truncate=3,
+                                   random_state=9),
+    "lstm_course_stack": lambda: nl.Sequential(
+        nl.LSTM(4, 5, variant="course", forget_bias=0.5, random_state=10),
+        nl.LSTM(5, 3, output_size=2, bias=False, random_state=11)),
 }
+RECURRENT = ("rnn_feedback", "lstm_course_stack")
 
 
 @pytest.mark.parametrize("name", sorted(ARCHITECTURES))
@@ -60,8 +67,13 @@ def test_networks_round_trip_bit_for_bit(tmp_path, name):
     for key, value in original.items():
         assert loaded[key].dtype == value.dtype
         np.testing.assert_array_equal(loaded[key], value)
-    x = X4.astype(net.dtype)
+    x = (X4.reshape(2, 8, 4) if name in RECURRENT else X4).astype(net.dtype)
     np.testing.assert_array_equal(copy(x).data, net(x).data)
+
+
+def test_every_registered_layer_is_round_tripped_above():
+    covered = {type(m).__name__ for make in ARCHITECTURES.values() for m in make().modules()}
+    assert covered == set(nl.layers.LAYERS)
 
 
 def test_frozen_parameters_and_training_mode_survive(tmp_path):

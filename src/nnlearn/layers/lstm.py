@@ -10,7 +10,7 @@ from nnlearn import activations
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Parameter
+from nnlearn.layers.module import Parameter, register_layer
 from nnlearn.layers.recurrent import Recurrent
 
 TEST = "tests/test_recurrent_lstm.py"
@@ -27,6 +27,7 @@ VARIANTS = {"pytorch": ("tanh", "tanh"), "course": ("sigmoid", None)}
 @implements("update_of_a_memory_cell_in_an_lstm", test=COURSE)
 @implements("output_of_an_lstm", test=COURSE)
 @implements("lstm_with_squashed_cell", test=f"{TEST}::test_lstm_matches_torch")
+@register_layer
 class LSTM(Recurrent):
     r"""A long short-term memory layer (Hochreiter & Schmidhuber, 1997; forget gate: Gers 2000).
 
@@ -122,6 +123,9 @@ class LSTM(Recurrent):
         self.bias = Parameter(np.zeros(width)) if bias else None
         self._add_readout()
         self.reset_parameters(random_state)
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "variant": self.variant, "forget_bias": self.forget_bias}
 
     def reset_parameters(self, random_state: int | np.random.Generator | None = None) -> None:
         """Draw the weights from ``init``; biases zero except the forget gate's."""

@@ -80,6 +80,11 @@ class Recurrent(Module):
         self.init = init
         self.has_bias = bool(bias)
 
+    def config(self) -> dict[str, Any]:
+        return {"input_size": self.n_in, "hidden_size": self.n_hidden, "output_size": self.n_out,
+                "output_activation": self.output_activation, "bias": self.has_bias,
+                "init": self.init, "truncate": self.truncate}
+
     def _add_readout(self) -> None:
         """Create W^out and b^out (after the subclass's own parameters, in course order)."""
         if self.n_out is not None:

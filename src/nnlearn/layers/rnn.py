@@ -10,7 +10,7 @@ from nnlearn import activations
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Parameter
+from nnlearn.layers.module import Parameter, register_layer
 from nnlearn.layers.recurrent import Recurrent
 
 TEST = "tests/test_recurrent_rnn.py"
@@ -23,6 +23,7 @@ TEST = "tests/test_recurrent_rnn.py"
             test=f"{TEST}::test_rnn_matches_numpy_equations")
 @implements("recursive_definition_of_recurrent_neural_networks",
             test=f"{TEST}::test_unrolled_rnn_is_the_recursive_definition")
+@register_layer
 class RNN(Recurrent):
     r"""A recurrent neural network (Elman), optionally with output feedback (Jordan).
 
@@ -123,6 +124,9 @@ class RNN(Recurrent):
             self.weight_feedback = Parameter(np.zeros((self.n_out, self.n_hidden)))
         self._add_readout()
         self.reset_parameters(random_state)
+
+    def config(self) -> dict[str, Any]:
+        return {**super().config(), "activation": self.activation, "feedback": self.feedback}
 
     @property
     def state_sizes(self) -> tuple[int, ...]:
