@@ -237,12 +237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ValueError, OSError) as err:
-        print(f"nnlearn: error: {err}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (silences the flush at exit)
         return 0
+    except (ValueError, OSError) as err:  # bad input or files: a message, no traceback
+        print(f"nnlearn: error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
