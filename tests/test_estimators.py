@@ -109,7 +109,7 @@ def test_early_stopping_and_convergence():
     # the best validation epoch is n_iter_no_change epochs before the stop
     best = int(np.argmin(stopped.validation_loss_curve_)) + 1
     assert best == stopped.n_iter_ - stopped.n_iter_no_change - 1
-    with pytest.warns(ConvergenceWarning, match="stopped at max_iter=3"):
+    with pytest.warns(ConvergenceWarning, match="adam stopped after 3 of max_iter=3"):
         MLPRegressor((8,), max_iter=3, random_state=0).fit(X_train, y_train)
 
 

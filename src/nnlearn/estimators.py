@@ -70,7 +70,8 @@ class BaseMLP(BaseEstimator):
         μ of SGD (with Nesterov's correction when μ > 0).
     early_stopping : bool, default False
         Hold out ``validation_fraction`` of the samples, monitor their loss instead of the
-        training loss, and keep the weights of the best validation epoch.
+        training loss, and keep the weights of the best validation epoch (Adam and SGD;
+        L-BFGS ignores it).
     validation_fraction : float, default 0.1
     standardize : bool, default False
         Scale each input feature to zero mean and unit variance (statistics of the training
@@ -121,6 +122,9 @@ class BaseMLP(BaseEstimator):
         self.progress = progress
 
     # ----- what the subclasses define -------------------------------------------------
+    #: whether ``y`` may be 2-d (regression with several outputs)
+    _multi_output = False
+
     def _encode_targets(self, y: np.ndarray) -> tuple[np.ndarray, int, str]:
         """The targets as the loss sees them, the number of outputs and the loss name."""
         raise NotImplementedError
@@ -204,21 +208,19 @@ class BaseMLP(BaseEstimator):
         self.validation_loss_curve_ = history.get("val_loss")
         if stochastic:
             self.n_iter_ = len(history.epochs)
-            converged = history.stopped_epoch is not None
+            unfinished = history.stopped_epoch is None
+            reason = "before the loss stopped improving"
         else:
             self.n_iter_ = int(optimizer.result.nit)
-            converged = bool(optimizer.result.success)
-        if not converged:
+            unfinished = not optimizer.result.success
+            reason = f"({optimizer.result.message})"
+        if unfinished:
             warnings.warn(
-                f"{type(self).__name__}: {self.solver} stopped at max_iter={self.max_iter} "
-                "before the loss stopped improving; raise max_iter for a converged fit",
-                ConvergenceWarning, stacklevel=2,
+                f"{type(self).__name__}: {self.solver} stopped after {self.n_iter_} of "
+                f"max_iter={self.max_iter} iterations {reason}; raise max_iter for a "
+                "converged fit", ConvergenceWarning, stacklevel=2,
             )
         return self
-
-    @property
-    def _multi_output(self) -> bool:
-        return False
 
     def _batch_size(self, n_samples: int) -> int:
         return min(200 if self.batch_size == "auto" else int(self.batch_size), n_samples)
@@ -322,6 +324,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 class MLPRegressor(RegressorMixin, BaseMLP):
     """A multi-layer perceptron regressor (linear output layer, loss ½‖y − ŷ‖²).
 
+    ``y`` may have several columns (one output unit each).
+
     Parameters
     ----------
     See :class:`BaseMLP`.
@@ -342,9 +346,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     True
     """
 
-    @property
-    def _multi_output(self) -> bool:
-        return True
+    _multi_output = True
 
     def _encode_targets(self, y: np.ndarray) -> tuple[np.ndarray, int, str]:
         targets = y.reshape(len(y), -1)
