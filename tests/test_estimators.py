@@ -154,3 +154,15 @@ def test_bad_data_gives_clear_errors():
     clf.fit([[0.0, 1.0], [1.0, 0.0]], [0, 1])
     with pytest.raises(ValueError, match="X has 3 features, but MLPClassifier is expecting 2"):
         clf.predict([[0.0, 1.0, 2.0]])
+
+
+def test_standardize_is_scikit_learns_standard_scaler_inside():
+    X, y = load_diabetes(return_X_y=True)
+    X = X * np.arange(1, 11) * 50 + 7  # features on different scales
+    inside = MLPRegressor((6,), max_iter=20, standardize=True, random_state=0).fit(X, y)
+    scaler = StandardScaler().fit(X)
+    outside = MLPRegressor((6,), max_iter=20, random_state=0).fit(scaler.transform(X), y)
+    np.testing.assert_allclose(inside.mean_, scaler.mean_, rtol=1e-12)
+    np.testing.assert_allclose(inside.scale_, scaler.scale_, rtol=1e-12)
+    np.testing.assert_allclose(inside.predict(X), outside.predict(scaler.transform(X)),
+                               rtol=1e-9)

@@ -175,6 +175,7 @@ class BaseMLP(BaseEstimator):
         dtype = as_float_dtype(self.dtype)
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32),
                              multi_output=self._multi_output, y_numeric=self._multi_output)
+        self.mean_ = self.scale_ = None
         if self.standardize:
             self.mean_ = X.mean(axis=0)
             scale = X.std(axis=0)
@@ -236,7 +237,8 @@ class BaseMLP(BaseEstimator):
 
     # ----- prediction ----------------------------------------------------------------
     def _inputs(self, X: np.ndarray, dtype: np.dtype) -> np.ndarray:
-        if self.standardize:
+        """X standardized as in fit (if it was), C-contiguous in ``dtype``."""
+        if self.mean_ is not None:
             X = (X - self.mean_) / self.scale_
         return np.ascontiguousarray(X, dtype=dtype)
 
@@ -272,6 +274,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     n_features_in_, n_outputs_ : int
     validation_loss_curve_ : list of float or None
         The validation loss of each epoch, with ``early_stopping``.
+    mean_, scale_ : ndarray of shape (n_features,) or None
+        The input statistics, with ``standardize``.
 
     Examples
     --------
@@ -333,7 +337,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     Attributes
     ----------
     model_ : nl.Sequential
-    loss_curve_, loss_, n_iter_, n_features_in_, n_outputs_, validation_loss_curve_
+    loss_curve_, loss_, n_iter_, n_features_in_, n_outputs_, validation_loss_curve_, mean_, scale_
         As for :class:`MLPClassifier`.
 
     Examples
