@@ -123,6 +123,9 @@ def test_integer_labels_are_classes_unless_told(tmp_path, capsys):
         (["predict", "{model}", "{ragged}"], "DATA: line 3 has 2 values"),
         (["predict", "{model}", "{other}"], r"DATA: no column\(s\) \['a'\]; the model was "
                                             r"trained on \['a', 'b'\]"),
+        (["train", "{good}", "--target", "y", "--epochs", "1", "--out", "{dir}"],
+         "--out: path '.*' is a directory"),
+        (["predict", "{model}", "{good}", "--out", "{dir}"], "--out: cannot write '.*'"),
     ],
 )
 def test_bad_input_exits_2_with_a_message_naming_the_argument(tmp_path, capsys, args, message):
@@ -130,10 +133,13 @@ def test_bad_input_exits_2_with_a_message_naming_the_argument(tmp_path, capsys, 
                      [["1", "0.5", "2"], ["0", "0.1", "high"], ["1", "0.3", "4"]])
     ragged = _write_csv(tmp_path / "ragged.csv", ["y", "a", "b"], [["1", "2", "3"], ["1", "2"]])
     other = _write_csv(tmp_path / "other.csv", ["b", "c"], [["1", "2"]])
+    good = _write_csv(tmp_path / "good.csv", ["y", "a", "b"],
+                      [[str(i % 2), str(i), str(-i)] for i in range(8)])
     model = tmp_path / "model.nnl"
     nl.save(nl.estimators.MLPRegressor((2,), max_iter=2).fit([[0, 1], [1, 0]], [0, 1]), model,
             metadata={"features": ["a", "b"], "target": "y"})
-    paths = {"dir": tmp_path, "bad": bad, "ragged": ragged, "other": other, "model": model}
+    paths = {"dir": tmp_path, "bad": bad, "ragged": ragged, "other": other, "model": model,
+             "good": good}
     capsys.readouterr()
     assert cli.main([arg.format(**paths) for arg in args]) == 2
     captured = capsys.readouterr()

@@ -139,7 +139,10 @@ def _train(args: argparse.Namespace) -> int:
     print(f"train: {_metrics(estimator, X_train, y_train)}")
     print(f"test:  {_metrics(estimator, X_test, y_test)}")
     metadata = {"features": features, "target": args.target, "task": task}
-    save(estimator, args.out, metadata=metadata)
+    try:
+        save(estimator, args.out, metadata=metadata)
+    except OSError as error:
+        raise ValueError(f"--out: {error}") from None
     print(f"model saved to {args.out}")
     return 0
 
@@ -171,8 +174,11 @@ def _predict(args: argparse.Namespace) -> int:
     if args.out is None:
         print(text, end="")
         return 0
-    with atomic_write(args.out) as file:
-        file.write(text)
+    try:
+        with atomic_write(args.out) as file:
+            file.write(text)
+    except OSError as error:
+        raise ValueError(f"--out: cannot write {args.out!r} ({error})") from None
     print(f"{len(lines) - 1} predictions written to {args.out}")
     return 0
 
