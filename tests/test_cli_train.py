@@ -151,7 +151,7 @@ def test_bad_input_exits_2_with_a_message_naming_the_argument(tmp_path, capsys, 
 @pytest.mark.parametrize(
     ("option", "value"),
     [("--hidden", "32,x"), ("--hidden", "0"), ("--epochs", "-3"), ("--test-size", "1.5"),
-     ("--lr", "0"), ("--task", "clustering")],
+     ("--lr", "0"), ("--task", "clustering"), ("--random-state", "-1")],
 )
 def test_bad_options_are_refused_by_the_parser(tmp_path, capsys, option, value):
     with pytest.raises(SystemExit) as exit_info:

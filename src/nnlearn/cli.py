@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,30 +40,26 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}")
-    return value
+def _number(convert: Callable[[str], Any], valid: Callable[[Any], bool], expected: str
+            ) -> Callable[[str], Any]:
+    """An argparse type: ``convert(text)`` if it passes ``valid``, else a message."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not valid(value):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(text)
+_fraction = _number(float, lambda v: 0 < v < 1, "a number in (0, 1)")
+_positive_float = _number(float, lambda v: v > 0, "a number > 0")
+_positive_int = _number(int, lambda v: v >= 1, "a positive integer")
+_seed = _number(int, lambda v: v >= 0, "an integer ≥ 0")
 
 
 def _task(target: np.ndarray, asked: str | None) -> str:
@@ -227,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", default="model.nnl", help="model file (default: %(default)s)")
     train.add_argument("--test-size", type=_fraction, default=0.25,
                        help="fraction held out for testing (default: %(default)s)")
-    train.add_argument("--random-state", type=int, default=0,
+    train.add_argument("--random-state", type=_seed, default=0,
                        help="seed of the split and the training (default: %(default)s)")
     train.set_defaults(handler=_train)
 
