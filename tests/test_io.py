@@ -223,6 +223,9 @@ def test_what_cannot_be_saved_is_named(tmp_path):
     custom_init = nl.Dense(2, 2, init=lambda shape, fan_in, fan_out, rng: np.ones(shape))
     with pytest.raises(TypeError, match=r"obj\.init: a function"):
         nl.save(custom_init, tmp_path / "m.nnl")
+    seeded = MLPRegressor((2,), max_iter=1, random_state=np.random.default_rng(0))
+    with pytest.raises(TypeError, match=r"obj\.params\.random_state: a Generator"):
+        nl.save(seeded, tmp_path / "m.nnl")
     from sklearn.linear_model import LinearRegression
 
     with pytest.raises(TypeError, match="LinearRegression is not one of nnlearn's estimators"):
