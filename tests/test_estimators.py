@@ -39,24 +39,28 @@ def _split(loader, stratify):
 
 
 @pytest.mark.parametrize(
-    ("loader", "ours", "theirs", "settings", "tolerance", "floor"),
+    ("loader", "ours", "theirs", "settings", "seeds", "tolerance", "floor"),
     [
         (load_iris, MLPClassifier, neural_network.MLPClassifier,
-         {"hidden_layer_sizes": (16,), "solver": "lbfgs"}, 0.01, 0.95),
+         {"hidden_layer_sizes": (16,), "solver": "lbfgs"}, 10, 0.01, 0.95),
         (load_digits, MLPClassifier, neural_network.MLPClassifier,
-         {"hidden_layer_sizes": (64,), "learning_rate_init": 2e-3, "max_iter": 40}, 0.005, 0.96),
+         {"hidden_layer_sizes": (64,), "learning_rate_init": 2e-3, "max_iter": 40}, 3, 0.005,
+         0.96),
         (load_diabetes, MLPRegressor, neural_network.MLPRegressor,
          {"hidden_layer_sizes": (16,), "batch_size": 32, "learning_rate_init": 0.05,
-          "max_iter": 100}, 0.02, 0.25),
+          "max_iter": 100}, 3, 0.02, 0.25),
     ],
     ids=["iris", "digits", "diabetes"],
 )
-def test_as_good_as_scikit_learn_with_the_same_settings(loader, ours, theirs, settings,
+def test_as_good_as_scikit_learn_with_the_same_settings(loader, ours, theirs, settings, seeds,
                                                         tolerance, floor):
-    """Mean test accuracy (R²) over seeds 0-2, on the same standardized split."""
+    """Mean test accuracy (R²) over the same seeds, on the same standardized split.
+
+    Iris's 38 test samples make one mistake 2.6%: its mean runs over 10 seeds.
+    """
     X_train, X_test, y_train, y_test = _split(loader, stratify=ours is MLPClassifier)
     scores = {cls: [cls(random_state=seed, **settings).fit(X_train, y_train).score(X_test, y_test)
-                    for seed in range(3)]
+                    for seed in range(seeds)]
               for cls in (ours, theirs)}
     assert np.mean(scores[ours]) >= np.mean(scores[theirs]) - tolerance, scores
     assert np.mean(scores[ours]) > floor, scores
