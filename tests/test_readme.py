@@ -35,3 +35,4 @@ def test_second_example_does_what_its_comments_say():
     assert namespace["history"]["val_accuracy"][-1] > 0.94
     assert namespace["perceptron"].errors_[-1] == 0
     np.testing.assert_array_equal(namespace["recalled"], namespace["patterns"][0])
+    assert namespace["outputs"].shape == (4, 20, 1)
