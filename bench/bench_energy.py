@@ -20,15 +20,7 @@ import time
 
 import numpy as np
 from scipy.special import expit
-
-
-def best_of(fn, repeat=3):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from timing import best_of
 
 
 def bench_gibbs(n_units=100, n_chains=1000, n_sweeps=20, loop_chains=20):
@@ -50,8 +42,8 @@ def bench_gibbs(n_units=100, n_chains=1000, n_sweeps=20, loop_chains=20):
                 for i in range(n_units):
                     s[i] = rng.random() < 1.0 / (1.0 + np.exp(-(w[i] @ s + b[i])))
 
-    t_vec = best_of(vectorized) / (n_sweeps * n_chains)
-    t_loop = best_of(plain_loop, 1) / (n_sweeps * loop_chains)
+    t_vec = best_of(3, vectorized)[0] / (n_sweeps * n_chains)
+    t_loop = best_of(1, plain_loop)[0] / (n_sweeps * loop_chains)
     print(f"Gibbs, {n_units} units, {n_chains} chains: nnlearn {1 / t_vec:,.0f} chain-sweeps/s "
           f"({1 / (t_vec * n_chains):,.1f} sweeps of all chains/s); plain loop "
           f"{1 / t_loop:,.0f} chain-sweeps/s; speed-up {t_loop / t_vec:,.0f}x")
@@ -84,8 +76,8 @@ def bench_hopfield(n_units=1000, n_patterns=50, n_probes=1000, loop_probes=3):
                 if not changed:
                     break
 
-    t_vec = best_of(vectorized) / n_probes
-    t_loop = best_of(plain_loop, 1) / loop_probes
+    t_vec = best_of(3, vectorized)[0] / n_probes
+    t_loop = best_of(1, plain_loop)[0] / loop_probes
     ok = np.mean([(recalled["x"] @ patterns.T).max(axis=1) == n_units])
     print(f"Hopfield async recall, {n_units} neurons, load {n_patterns / n_units}: nnlearn "
           f"{t_vec * 1e3:.2f} ms/probe, plain loop {t_loop * 1e3:.1f} ms/probe; speed-up "
@@ -122,8 +114,8 @@ def bench_rbm(n_hidden=256, n_iter=5):
 
     t_ours, t_theirs = [], []
     for _ in range(3):  # interleaved, so that load changes hit both
-        t_ours.append(best_of(ours, 1))
-        t_theirs.append(best_of(theirs, 1))
+        t_ours.append(best_of(1, ours)[0])
+        t_theirs.append(best_of(1, theirs)[0])
     t_ours, t_theirs = min(t_ours) / n_iter, min(t_theirs) / n_iter
     reference = RBM(n_hidden=n_hidden)
     for name in ("components_", "intercept_hidden_", "intercept_visible_"):

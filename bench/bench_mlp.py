@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import time
 import tracemalloc
 import warnings
 from collections.abc import Callable
@@ -23,22 +22,11 @@ import torch
 from sklearn.datasets import load_iris
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
+from timing import best_of
 
 import nnlearn as nl
 
 N, D, H, C, BATCH = 60_000, 784, 256, 10, 128
-
-
-def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
-    """The fastest of ``repeats`` timed runs of each function, interleaved so that every
-    library sees the same changes of load (the machine is shared: the minimum is the signal)."""
-    best = [float("inf")] * len(runs)
-    for _ in range(repeats):
-        for i, run in enumerate(runs):
-            start = time.perf_counter()
-            run()
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best
 
 
 def nnlearn_net(sizes: tuple[int, ...], activation: str, dtype: type) -> nl.Sequential:

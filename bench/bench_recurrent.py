@@ -15,12 +15,12 @@ Run: ``python bench/bench_recurrent.py [--threads 1] [--repeats 5]``
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 import numpy as np
 import torch
 from threadpoolctl import threadpool_limits
+from timing import best_of
 
 import nnlearn as nl
 
@@ -28,17 +28,6 @@ CASES = (  # (batch, steps, input size, hidden size)
     (32, 50, 1, 32),
     (64, 100, 16, 128),
 )
-
-
-def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
-    """The fastest of ``repeats`` interleaved runs of each function (the machine is shared)."""
-    best = [float("inf")] * len(runs)
-    for _ in range(repeats):
-        for i, run in enumerate(runs):
-            start = time.perf_counter()
-            run()
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best
 
 
 def nnlearn_step(layer: nl.Module, x: np.ndarray, target: np.ndarray) -> Callable[[], None]:
