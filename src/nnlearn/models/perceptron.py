@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy.linalg.blas import daxpy
 
 from nnlearn.equations import implements
 from nnlearn.models.base import ConvergenceWarning
@@ -174,7 +173,7 @@ def online_perceptron_epoch(
             start, block = start + block, 2 * block
             continue
         step = -up if fires[j] else up
-        daxpy(rows[j], w, a=step)  # w += step x, in place
+        w += step * rows[j]  # w ← w + η (t − y) x
         b += step
         mistakes += 1
         start, block = start + j + 1, max(FIRST_BLOCK, 2 * j + 2)
