@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.autodiff import ops
+from nnlearn.autodiff import logits, ops
 from nnlearn.autodiff.tensor import Tensor, no_grad, tensor
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
@@ -224,7 +224,7 @@ def softmax(x: Tensor) -> Tensor:
     >>> nl.activations.softmax([2.33, -1.46, 0.56]).round(8)
     array([0.83827314, 0.01894129, 0.14278557])
     """
-    return ops.softmax(x)
+    return logits.softmax(x)
 
 
 @_activation(
@@ -232,4 +232,4 @@ def softmax(x: Tensor) -> Tensor:
 )
 def log_softmax(x: Tensor) -> Tensor:
     """log s_i = x_i − log Σ_j e^(x_j) over the last axis; ∂/∂x_j = δ_ij − s_j."""
-    return ops.log_softmax(x)
+    return logits.log_softmax(x)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.autodiff import ops
+from nnlearn.autodiff import logits, ops
 from nnlearn.autodiff.tensor import Tensor, no_grad, tensor
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
@@ -159,7 +159,7 @@ def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
     if t.ndim == 2:
         _check_probabilities("cross_entropy", "target", t)
-    return ops.softmax_cross_entropy(prediction, target, reduction)
+    return logits.softmax_cross_entropy(prediction, target, reduction)
 
 
 @implements("empirical_risk_of_a_model", test=f"{TEST}::test_empirical_risk_is_mean_loss")

@@ -10,6 +10,7 @@ from nnlearn.autodiff.functional import (
     jacobian,
     value_and_grad,
 )
+from nnlearn.autodiff.logits import log_softmax, logsumexp, softmax, softmax_cross_entropy
 from nnlearn.autodiff.ops import (
     abs,
     arctan,
@@ -21,8 +22,6 @@ from nnlearn.autodiff.ops import (
     expm1,
     linear,
     log,
-    log_softmax,
-    logsumexp,
     matmul,
     max,
     maximum,
@@ -33,8 +32,6 @@ from nnlearn.autodiff.ops import (
     reshape,
     sigmoid,
     sin,
-    softmax,
-    softmax_cross_entropy,
     softplus,
     sqrt,
     stack,
