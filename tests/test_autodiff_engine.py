@@ -232,3 +232,27 @@ def test_ops_accept_plain_arrays_and_scalars(call, expected):
     out = call()
     assert isinstance(out, nl.Tensor) and not out.requires_grad
     np.testing.assert_array_equal(out.data, expected)
+
+
+def test_slice_gradients_accumulate_exactly_with_dense_ones():
+    """Slices, repeated integer indices and dense uses of one tensor all sum correctly.
+
+    First-order backward adds slice gradients into one buffer (SliceGradient); the
+    recorded path (create_graph) builds full-size scatters: both must agree.
+    """
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(4, 5))
+    w = rng.normal(size=(4, 5))
+
+    def f(x):
+        parts = [x[:, n] * (n + 1) for n in range(5)]
+        picked = x[np.array([0, 2, 2, 3])]  # row 2 twice
+        return sum(p.sum() for p in parts) + (picked**2).sum() + (x * w).sum()
+
+    x = nl.tensor(data, requires_grad=True)
+    f(x).backward()
+    expected = np.arange(1, 6)[None, :] + w
+    expected[[0, 2, 3]] += 2 * data[[0, 2, 3]] * np.array([1, 2, 1])[:, None]
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-12)
+    recorded = nl.gradients(f(y := nl.tensor(data, requires_grad=True)), [y], create_graph=True)
+    np.testing.assert_allclose(recorded[0].data, expected, rtol=1e-12)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nnlearn.autodiff.tensor import Tensor, record
+from nnlearn.autodiff.tensor import SliceGradient, Tensor, is_grad_enabled, record
 
 Axis = int | Sequence[int] | None
 
@@ -406,17 +406,21 @@ def getitem(x: Any, index: Any) -> Tensor:
     """x[index]: basic slicing and integer-array (or boolean) indexing, as NumPy."""
     x = lift(x)
     index = _plain_index(index)
-    return record(x.data[index], (x, lambda g, out: scatter_add(g, index, x.shape)))
+    basic = _is_basic(index)
+
+    def vjp(g: Tensor, out: Tensor) -> Tensor | SliceGradient:
+        if is_grad_enabled():  # recorded, to be differentiated again
+            return scatter_add(g, index, x.shape)
+        return SliceGradient(index, g.data, basic)
+
+    return record(x.data[index], (x, vjp))
 
 
 def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Tensor:
     """A zero array of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
     g = lift(g)
     data = np.zeros(shape, dtype=g.dtype)
-    if _is_basic(index):
-        data[index] = g.data
-    else:
-        np.add.at(data, index, g.data)
+    SliceGradient(index, g.data, _is_basic(index)).add_to(data)
     return record(data, (g, lambda h, out: getitem(h, index)))
 
 

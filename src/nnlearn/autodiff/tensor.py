@@ -368,6 +368,7 @@ def backpropagate(
     targets = set(wrt) if wrt is not None else set()
     needed = _leading_to(output, targets) if wrt is not None else None
     grads: dict[Tensor, Tensor] = {output: seed}
+    owned: set[Tensor] = set()  # gradient buffers created by slices (first order only)
     queue = [(-output._seq, output)]
     result: dict[Tensor, Tensor] = {}
     with set_grad_enabled(create_graph):
@@ -380,13 +381,51 @@ def backpropagate(
             for parent, vjp in node._edges:
                 if needed is not None and parent not in needed:
                     continue
-                pg = vjp(g, node)
-                if parent in grads:
-                    grads[parent] = grads[parent] + pg
-                else:
-                    grads[parent] = pg
+                if parent not in grads:
                     heapq.heappush(queue, (-parent._seq, parent))
+                accumulate(grads, parent, vjp(g, node), owned)
     return result
+
+
+class SliceGradient:
+    """The gradient of ``x[index]``, kept as the slice's values until it is summed.
+
+    A first-order rule may return this instead of a Tensor of x's shape that is zero
+    outside ``index``: backward then adds the values into one buffer per input, so n
+    slices of a tensor (the time steps of a sequence, the gates of an LSTM) cost O(n),
+    not n arrays of the input's size.
+    """
+
+    __slots__ = ("basic", "index", "values")
+
+    def __init__(self, index: Any, values: np.ndarray, basic: bool) -> None:
+        self.index, self.values, self.basic = index, values, basic
+
+    def add_to(self, array: np.ndarray) -> None:
+        """array[index] += values (repeated integer indices add up)."""
+        if self.basic:  # slices and integers never repeat an element
+            array[self.index] += self.values
+        else:
+            np.add.at(array, self.index, self.values)
+
+
+def accumulate(
+    grads: dict[Tensor, Tensor], node: Tensor, g: Tensor | SliceGradient, owned: set[Tensor]
+) -> None:
+    """grads[node] += g; buffers in ``owned`` were made here and may be updated in place."""
+    total = grads.get(node)
+    if isinstance(g, SliceGradient):
+        if node not in owned:  # a buffer of our own, which later slices update in place
+            base = np.zeros(node.shape, g.values.dtype) if total is None else total.data.copy()
+            total = grads[node] = Tensor(base)
+            owned.add(node)
+        g.add_to(total.data)
+    elif total is None:
+        grads[node] = g
+    elif node in owned:
+        total.data += g.data
+    else:
+        grads[node] = total + g
 
 
 def _leading_to(output: Tensor, targets: set[Tensor]) -> set[Tensor]:

@@ -10,8 +10,6 @@ thousands of steps backpropagate without recursion limits.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -24,22 +22,6 @@ from nnlearn.equations import implements
 from nnlearn.layers.module import Module, Parameter, positive_int
 
 State = Tensor | tuple[Tensor, ...]
-
-
-def time_steps(x: Tensor) -> Iterator[Tensor]:
-    """The inputs x[:, n] of shape (n_samples, input_size), for n = 0, 1, ..., n_steps − 1.
-
-    A slice's gradient is an array of its source's shape, so slicing all n_steps steps
-    straight from x would cost O(n_steps²) in backward when x requires grad (the output of
-    another recurrent layer does). Slicing chunks of ~√n_steps steps first, then the steps
-    from the chunks, costs O(n_steps^1.5).
-    """
-    n_steps = x.shape[1]
-    size = math.isqrt(n_steps - 1) + 1  # ⌈√n_steps⌉
-    for start in range(0, n_steps, size):
-        chunk = x[:, start : start + size]
-        for n in range(chunk.shape[1]):
-            yield chunk[:, n]
 
 
 class Recurrent(Module):
@@ -167,7 +149,8 @@ class Recurrent(Module):
             )
         parts = self._initial_state(x, state)
         outputs = []
-        for n, u in enumerate(time_steps(x)):
+        for n in range(x.shape[1]):
+            u = x[:, n]
             if self.truncate is not None and n and n % self.truncate == 0:
                 parts = tuple(part.detach() for part in parts)
             parts, y = self.step(u, parts)
