@@ -94,7 +94,10 @@ body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height:
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: 0.2em 0.6em; }}
 figure {{ display: inline-block; margin: 0.5em; }} img {{ max-width: 100%; }}
 pre {{ background: #f6f6f6; padding: 0.6em; }} .eq {{ overflow-x: auto; }}
-</style></head>
+</style>
+<!-- Typesets the equations when a network is at hand; offline they show as LaTeX. -->
+<script async src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>
+</head>
 <body><h1>{title}</h1>
 {body}
 </body></html>
