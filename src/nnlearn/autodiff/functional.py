@@ -15,14 +15,8 @@ from typing import Any
 import numpy as np
 
 from nnlearn.autodiff import ops
-from nnlearn.autodiff.tensor import (
-    Tensor,
-    backpropagate,
-    is_grad_enabled,
-    seed_gradient,
-    set_grad_enabled,
-    tensor,
-)
+from nnlearn.autodiff.backprop import backpropagate, seed_gradient
+from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, set_grad_enabled, tensor
 from nnlearn.equations import implements
 
 Argnums = int | Sequence[int]

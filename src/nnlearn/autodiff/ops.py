@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nnlearn.autodiff.tensor import SliceGradient, Tensor, is_grad_enabled, record
+from nnlearn.autodiff.backprop import SliceGradient
+from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
 
 Axis = int | Sequence[int] | None
 

@@ -16,7 +16,6 @@ for, the rules run with recording switched off and cost no more than NumPy calls
 from __future__ import annotations
 
 import contextlib
-import heapq
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -160,8 +159,8 @@ class Tensor:
                 "backward() called on a tensor that does not require grad: no input of its "
                 "computation was created with requires_grad=True"
             )
-        seed = seed_gradient(self, gradient)
-        for leaf, g in backpropagate(self, seed, wrt=None, create_graph=False).items():
+        seed = backprop.seed_gradient(self, gradient)
+        for leaf, g in backprop.backpropagate(self, seed, wrt=None, create_graph=False).items():
             if leaf.grad is None:
                 leaf.grad = np.array(g.data, dtype=leaf.data.dtype, copy=True)
             else:
@@ -324,126 +323,5 @@ def record(data: np.ndarray, *edges: tuple[Tensor, VJP]) -> Tensor:
     return out
 
 
-def seed_gradient(output: Tensor, gradient: ArrayLike | None) -> Tensor:
-    if gradient is None:
-        if output.size != 1:
-            raise RuntimeError(
-                f"backward() on a tensor of shape {output.shape} needs a seed gradient of "
-                "that shape; only single-value outputs (such as a loss) default to 1"
-            )
-        return Tensor(np.ones_like(output.data))
-    seed = gradient if isinstance(gradient, Tensor) else tensor(gradient, dtype=output.dtype)
-    if seed.shape != output.shape:
-        raise ValueError(
-            f"backward(): the seed gradient has shape {seed.shape}, expected the output's "
-            f"shape {output.shape}"
-        )
-    return seed
-
-
-def backpropagate(
-    output: Tensor, seed: Tensor, wrt: Sequence[Tensor] | None, create_graph: bool
-) -> dict[Tensor, Tensor]:
-    """Apply the VJP rules from ``output`` back to its inputs.
-
-    The nodes are visited in decreasing order of creation, kept in a heap: every node is
-    created after its inputs, so this is a topological order (children before parents),
-    found iteratively, and a node is reached only once all the gradient flowing into it
-    has been summed.
-
-    Parameters
-    ----------
-    output, seed : Tensor
-        The differentiated tensor and ∂L/∂output.
-    wrt : sequence of Tensor or None
-        Where to stop and report gradients. ``None`` means every leaf that requires grad.
-    create_graph : bool
-        Record the gradient computation, so that it can be differentiated again.
-
-    Returns
-    -------
-    dict
-        Tensor -> gradient, for the tensors of ``wrt`` (or the leaves) that were reached.
-    """
-    targets = set(wrt) if wrt is not None else set()
-    needed = _leading_to(output, targets) if wrt is not None else None
-    grads: dict[Tensor, Tensor] = {output: seed}
-    owned: set[Tensor] = set()  # gradient buffers created by slices (first order only)
-    queue = [(-output._seq, output)]
-    result: dict[Tensor, Tensor] = {}
-    with set_grad_enabled(create_graph):
-        while queue:
-            node = heapq.heappop(queue)[1]
-            g = grads.pop(node)
-            if node in targets or not node._edges:
-                result[node] = g
-                continue
-            for parent, vjp in node._edges:
-                if needed is not None and parent not in needed:
-                    continue
-                if parent not in grads:
-                    heapq.heappush(queue, (-parent._seq, parent))
-                accumulate(grads, parent, vjp(g, node), owned)
-    return result
-
-
-class SliceGradient:
-    """The gradient of ``x[index]``, kept as the slice's values until it is summed.
-
-    A first-order rule may return this instead of a Tensor of x's shape that is zero
-    outside ``index``: backward then adds the values into one buffer per input, so n
-    slices of a tensor (the time steps of a sequence, the gates of an LSTM) cost O(n),
-    not n arrays of the input's size.
-    """
-
-    __slots__ = ("basic", "index", "values")
-
-    def __init__(self, index: Any, values: np.ndarray, basic: bool) -> None:
-        self.index, self.values, self.basic = index, values, basic
-
-    def add_to(self, array: np.ndarray) -> None:
-        """array[index] += values (repeated integer indices add up)."""
-        if self.basic:  # slices and integers never repeat an element
-            array[self.index] += self.values
-        else:
-            np.add.at(array, self.index, self.values)
-
-
-def accumulate(
-    grads: dict[Tensor, Tensor], node: Tensor, g: Tensor | SliceGradient, owned: set[Tensor]
-) -> None:
-    """grads[node] += g; buffers in ``owned`` were made here and may be updated in place."""
-    total = grads.get(node)
-    if isinstance(g, SliceGradient):
-        if node not in owned:  # a buffer of our own, which later slices update in place
-            base = np.zeros(node.shape, g.values.dtype) if total is None else total.data.copy()
-            total = grads[node] = Tensor(base)
-            owned.add(node)
-        g.add_to(total.data)
-    elif total is None:
-        grads[node] = g
-    elif node in owned:
-        total.data += g.data
-    else:
-        grads[node] = total + g
-
-
-def _leading_to(output: Tensor, targets: set[Tensor]) -> set[Tensor]:
-    """The nodes above ``output`` from which some target can be reached."""
-    seen, stack = {output}, [output]
-    while stack:
-        node = stack.pop()
-        if node in targets:
-            continue
-        for parent, _ in node._edges:
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    needed: set[Tensor] = set()
-    for node in sorted(seen, key=lambda n: n._seq):  # inputs before the nodes using them
-        if node in targets or any(parent in needed for parent, _ in node._edges):
-            needed.add(node)
-    return needed
-
-
-from nnlearn.autodiff import ops  # noqa: E402  (ops needs Tensor, defined above)
+# The backward pass and the primitives need Tensor, defined above.
+from nnlearn.autodiff import backprop, ops  # noqa: E402
