@@ -50,6 +50,17 @@ def test_dense_matches_torch(activation, bias):
              np.random.default_rng(2).normal(size=(7, 5)), params)
 
 
+@pytest.mark.parametrize("shape", [(5,), (4, 6, 5), (2, 3, 4, 5)])
+def test_dense_on_any_leading_axes_matches_torch(shape):
+    """A Dense layer acts on the last axis: per sample, per time step of a sequence, ..."""
+    layer = nl.Dense(5, 3, activation="tanh", random_state=0)
+    layer.bias.data[...] = np.random.default_rng(1).normal(size=3)
+    w = torch.tensor(layer.weight.data, requires_grad=True)
+    b = torch.tensor(layer.bias.data, requires_grad=True)
+    run_both(layer, lambda x: torch.tanh(x @ w + b), np.random.default_rng(2).normal(size=shape),
+             {"weight": w, "bias": b})
+
+
 def test_sequential_matches_torch():
     net = nl.Sequential(nl.Dense(4, 6, activation="tanh"), nl.Dense(6, 3)).initialize(0)
     torch_net = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 3))

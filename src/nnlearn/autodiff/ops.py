@@ -285,23 +285,26 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
 
     Parameters
     ----------
-    x : Tensor of shape (n_samples, in_features) or (in_features,)
+    x : Tensor of shape (..., in_features)
+        Usually (n_samples, in_features); leading axes (the time steps of a sequence,
+        say) are carried along.
     weight : Tensor of shape (in_features, out_features)
         The course's layout: one column per neuron.
     bias : Tensor of shape (out_features,), optional
 
     Returns
     -------
-    Tensor of shape (n_samples, out_features) or (out_features,)
+    Tensor of shape (..., out_features)
     """
     x, weight = lift(x), lift(weight)
-    if x.ndim == 1:
-        return linear(x.reshape(1, -1), weight, bias).reshape(-1)
-    if x.ndim != 2 or weight.ndim != 2 or x.shape[1] != weight.shape[0]:
+    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[0]:
         raise ValueError(
             f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}; "
-            "expected (n_samples, in_features) and (in_features, out_features)"
+            "expected (..., in_features) and (in_features, out_features)"
         )
+    if x.ndim != 2:
+        flat = linear(x.reshape(-1, x.shape[-1]), weight, bias)
+        return flat.reshape((*x.shape[:-1], weight.shape[1]))
     data = x.data @ weight.data
     edges = [(x, lambda g, out: g @ weight.T), (weight, lambda g, out: x.T @ g)]
     if bias is not None:
