@@ -85,14 +85,6 @@ class Dense(Module):
             bias = init.get(self.bias_init)((self.n_out,), self.n_in, self.n_out, rng)
             self.bias.data[...] = bias
 
-    @property
-    def in_features(self) -> int:
-        return self.n_in
-
-    @property
-    def out_features(self) -> int:
-        return self.n_out
-
     def forward(self, x: Tensor) -> Tensor:
         check_features("Dense", x, self.n_in)
         return self.activation(ops.linear(x, self.weight, self.bias))
@@ -235,14 +227,6 @@ class Maxout(Module):
         rng = init.rng_from(random_state)
         self.weight.data[...] = init.get(self.init)(self.weight.shape, self.n_in, self.n_out, rng)
         self.bias.data[...] = 0
-
-    @property
-    def in_features(self) -> int:
-        return self.n_in
-
-    @property
-    def out_features(self) -> int:
-        return self.n_out
 
     def forward(self, x: Tensor) -> Tensor:
         check_features("Maxout", x, self.n_in)

@@ -137,15 +137,19 @@ class Module:
         params = self.parameters()
         return params[0].dtype if params else np.dtype(np.float64)
 
+    #: input and output widths, set by layers that fix them (Dense, Maxout, RNN, ...)
+    n_in: int | None = None
+    n_out: int | None = None
+
     @property
     def in_features(self) -> int | None:
         """The number of input features this module expects, when it fixes one."""
-        return None
+        return self.n_in
 
     @property
     def out_features(self) -> int | None:
         """The number of output features this module produces, when it fixes one."""
-        return None
+        return self.n_out
 
     # ----- modes and conversion -------------------------------------------------------
     def train(self, mode: bool = True) -> Module:

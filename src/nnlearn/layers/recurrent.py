@@ -85,10 +85,6 @@ class Recurrent(Module):
                 p.data[...] = draw(p.shape, p.shape[0], p.shape[1], rng)
 
     @property
-    def in_features(self) -> int:
-        return self.n_in
-
-    @property
     def out_features(self) -> int:
         return self.n_hidden if self.n_out is None else self.n_out
 
