@@ -7,6 +7,7 @@ import numpy as np
 from nnlearn.equations import CATALOGUE
 from nnlearn.models import BoltzmannMachine, kl_divergence
 from nnlearn.models.binary import binary_states, state_index
+from nnlearn.models.continuous_partition import continuous_partition_function
 from nnlearn.models.rbm import RBM
 from nnlearn.plots.energy import curves, distribution_bars
 from nnlearn.tour.report import Report
@@ -27,10 +28,26 @@ def run(report: Report) -> None:
                 "metropolis_acceptance_function", "boltzmann_acceptance_function"):
         report.text(CATALOGUE[key].name)
         report.equation(CATALOGUE[key].latex)
+    partition_functions(report)
     sampling(report)
     annealing(report)
     learning(report)
     rbm(report)
+
+
+def partition_functions(report: Report) -> None:
+    for key in ("boltzmann_normalization_constant_partition_function_discrete",
+                "boltzmann_normalization_constant_partition_function"):
+        report.text(CATALOGUE[key].name)
+        report.equation(CATALOGUE[key].latex)
+    bm = random_machine(5, 0)
+    rows = []
+    for T in (0.5, 1.0, 3.0):
+        gaussian = continuous_partition_function(lambda s: s * s / 2, [(-np.inf, np.inf)], T)
+        rows.append((T, bm.partition_function(T), gaussian, float(np.sqrt(2 * np.pi * T))))
+    report.text("Z(T) by enumeration of the 32 states of a 5-unit machine, and by integration "
+                "for the continuous energy E(s) = s²/2, whose closed form is √(2πT):")
+    report.table(("T", "Z, 5 binary units", "Z, E = s²/2 (integral)", "√(2πT)"), rows)
 
 
 def sampling(report: Report) -> None:

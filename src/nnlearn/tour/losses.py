@@ -35,3 +35,15 @@ def run(report: Report) -> None:
     rows.append(("cross_entropy (class 0)", float(losses.cross_entropy(logits, [0]).item())))
     report.text("On predictions [[0.9, 0.2], [0.3, 0.6]] for targets [[1, 0], [0, 1]]:")
     report.table(("loss", "value"), rows)
+    report.text("The risk R(f) = E[L(f(U), Y)] by Monte Carlo, for Y = 3U − 1 + ε, ε ~ N(0, 0.5²): "
+                "the true line's risk is the noise variance 0.25, and any other line's is larger.")
+    rows = [(label, losses.risk(model, _noisy_line, n_samples=100_000, random_state=0))
+            for label, model in (("3u − 1 (the regression function)", lambda u: 3 * u - 1),
+                                 ("3u − 0.5", lambda u: 3 * u - 0.5),
+                                 ("2u − 1", lambda u: 2 * u - 1))]
+    report.table(("model", "risk (MSE)"), rows)
+
+
+def _noisy_line(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    u = rng.normal(size=(n, 1))
+    return u, 3 * u - 1 + 0.5 * rng.normal(size=(n, 1))
