@@ -15,6 +15,7 @@ from numpy.typing import ArrayLike
 
 from nnlearn.autodiff import grad, hessian, tensor
 from nnlearn.equations import implements
+from nnlearn.optim import updates
 
 Cost = Callable[[Any], Any]
 TEST = "tests/test_second_order.py"
@@ -120,6 +121,8 @@ def gradient_descent_path(
 ) -> np.ndarray:
     """The iterates of θ ← θ − μ ∇C(θ), of shape (steps + 1, len(θ)).
 
+    Each step is the optimizers' own rule, :func:`nnlearn.optim.updates.sgd`.
+
     Examples
     --------
     >>> gradient_descent_path(quadratic_landscape([1.0]), [1.0], 0.25, 2)
@@ -132,5 +135,7 @@ def gradient_descent_path(
     path = [_theta(theta)]
     gradient = grad(cost)
     for _ in range(steps):
-        path.append(path[-1] - learning_rate * gradient(path[-1]))
+        current = path[-1].copy()
+        updates.sgd(current, gradient(current), learning_rate)
+        path.append(current)
     return np.array(path)
