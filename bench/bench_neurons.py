@@ -9,8 +9,8 @@ scikit-learn's ``Perceptron`` (no penalty, eta0 = 1, no shuffling), and nnlearn'
 an epoch without a mistake, scikit-learn's with ``tol=None`` runs them all); the ratio is
 nnlearn / scikit-learn (below 1 means nnlearn is faster).
 
-From its second epoch, a ``fit`` of the online Adaline runs each epoch as one
-precomputed affine map (``LMSEpochMap``), so its time per epoch falls with the epochs.
+Both of nnlearn's online rules are compiled loops (:mod:`nnlearn.compiled`); their first
+call in a fresh environment compiles them, so one untimed fit runs first.
 
     python bench/bench_neurons.py [--samples 100000] [--features 50] [--epochs 1 5 20 100]
 """
@@ -51,6 +51,8 @@ def main() -> None:
     signs = 2.0 * y - 1
     rate = 1e-4  # LMS: stable for rate * (‖x‖² + 1) < 2, here ‖x‖² ≈ 50
     warnings.simplefilter("ignore")  # a fixed number of epochs is meant: no convergence
+    nl.models.Perceptron(max_epochs=1).fit(X[:10], y[:10])  # compile (or load) the loops
+    nl.models.Adaline(rate, max_epochs=1).fit(X[:10], y[:10])
     print(f"{args.samples} x {args.features} separable data, best of {args.repeats}")
     print(f"{'model':<12}{'epochs':>7}{'nnlearn s/epoch':>17}{'sklearn s/epoch':>17}{'ratio':>8}")
     for epochs in args.epochs:

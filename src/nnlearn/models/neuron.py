@@ -135,20 +135,16 @@ class LinearNeuronClassifier(BaseEstimator, ABC):
         self.classes_ = self._binary_classes(y)
         t = self._code_targets(y, self.classes_)
         self._start(X.shape[1], coef_init, intercept_init)
-        self._begin_fit(X, t)
-        try:
-            for _ in range(self.max_epochs):
-                self._run_epoch(X, t)
-                if self._has_converged():
-                    self.converged_ = True
-                    break
-                if self._should_stop():
-                    break
-            else:
-                if self._can_converge():
-                    self._warn_not_converged()
-        finally:
-            self._end_fit()
+        for _ in range(self.max_epochs):
+            self._run_epoch(X, t)
+            if self._has_converged():
+                self.converged_ = True
+                break
+            if self._should_stop():
+                break
+        else:
+            if self._can_converge():
+                self._warn_not_converged()
         return self
 
     def partial_fit(
@@ -216,12 +212,6 @@ class LinearNeuronClassifier(BaseEstimator, ABC):
     def _publish(self) -> None:
         self.coef_ = self._w.reshape(1, -1).copy()
         self.intercept_ = np.array([self._b])
-
-    def _begin_fit(self, X: np.ndarray, t: np.ndarray) -> None:
-        """Called by ``fit`` before the first epoch, with the data every epoch will see."""
-
-    def _end_fit(self) -> None:
-        """Called by ``fit`` after the last epoch (to drop what ``_begin_fit`` kept)."""
 
     def _can_converge(self) -> bool:
         """Whether a stopping criterion is set (a run to ``max_epochs`` then warns)."""

@@ -6,15 +6,12 @@ import warnings
 
 import numpy as np
 
+from nnlearn.compiled import add_scaled, compiled, dot
 from nnlearn.equations import implements
 from nnlearn.models.base import ConvergenceWarning
 from nnlearn.models.neuron import LinearNeuronClassifier
 
 TEST = "tests/test_models_perceptron.py"
-
-#: The first block of samples the online rule scores at once (it grows while no mistake
-#: is made, see :func:`online_perceptron_epoch`).
-FIRST_BLOCK = 16
 
 
 @implements("function_estimated_by_perceptron", test=f"{TEST}::test_learns_and_or_not")
@@ -132,17 +129,15 @@ class Perceptron(LinearNeuronClassifier):
         return True
 
 
+@compiled
 def online_perceptron_epoch(
     X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float, eta: float, negative: float
 ) -> tuple[float, int]:
-    """One online epoch of the perceptron rule over the samples in order; updates ``w``.
+    """One online epoch of the perceptron rule, sample by sample in order; updates ``w``.
 
-    Between two mistakes the weights do not change, so the rule scores a block of the
-    following samples with one matrix-vector product, applies w ← w + η (t − y) x at the
-    first mistake, and goes on from the sample after it. The block doubles while no
-    mistake is found and shrinks to twice the distance to the last mistake, so sparse
-    mistakes cost one product per block and dense ones a short product each. The result
-    is the same as visiting the samples one by one.
+    For each sample x with target t: y = 1 if wᵀx + b ≥ 0 else ``negative``, then
+    w ← w + η (t − y) x and b ← b + η (t − y), which changes them only on a mistake.
+    Compiled, as the rule is a loop NumPy cannot vectorize: each step needs the last.
 
     Parameters
     ----------
@@ -161,20 +156,13 @@ def online_perceptron_epoch(
     mistakes : int
         The number of updates made.
     """
-    positive = t == 1
-    up = eta * (1.0 - negative)  # η (t − y) when a positive sample is missed
-    n, start, block, mistakes = len(X), 0, FIRST_BLOCK, 0
-    while start < n:
-        rows = X[start : start + block]
-        fires = rows @ w >= -b  # the sign of wᵀx + b, exactly (IEEE rounding is monotone)
-        wrong = fires != positive[start : start + block]
-        j = int(wrong.argmax())
-        if not wrong[j]:
-            start, block = start + block, 2 * block
-            continue
-        step = -up if fires[j] else up
-        w += step * rows[j]  # w ← w + η (t − y) x
-        b += step
-        mistakes += 1
-        start, block = start + j + 1, max(FIRST_BLOCK, 2 * j + 2)
+    mistakes = 0
+    for i in range(X.shape[0]):
+        x = X[i]
+        y = 1.0 if dot(w, x) + b >= 0 else negative
+        if y != t[i]:
+            step = eta * (t[i] - y)
+            add_scaled(w, step, x)  # w ← w + η (t − y) x
+            b += step
+            mistakes += 1
     return b, mistakes
