@@ -25,8 +25,14 @@ FLOAT_FLAGS = frozenset({"reassoc", "contract"})
 
 
 def compiled(function: F) -> F:
-    """Compile ``function`` with Numba (machine code, cached on disk, :data:`FLOAT_FLAGS`)."""
-    return numba.njit(cache=True, fastmath=set(FLOAT_FLAGS))(function)
+    """Compile ``function`` with Numba: machine code, cached on disk, :data:`FLOAT_FLAGS`.
+
+    Division follows NumPy (x / 0 is ±inf or NaN), not Python (ZeroDivisionError): the
+    check Python's rule needs would stop the compiler from vectorizing the loop. Keep
+    every scalar of a float32 loop float32 (pass them as ``np.float32``, and ``1 − β``
+    precomputed rather than with a literal 1): mixing in a float64 halves the SIMD width.
+    """
+    return numba.njit(cache=True, fastmath=set(FLOAT_FLAGS), error_model="numpy")(function)
 
 
 @compiled
@@ -43,3 +49,24 @@ def add_scaled(y: np.ndarray, alpha: float, x: np.ndarray) -> None:
     """y ← y + α x, in place (BLAS's axpy)."""
     for i in range(y.shape[0]):
         y[i] += alpha * x[i]
+
+
+def elementwise(kernel: Callable[..., None], *inputs: np.ndarray) -> np.ndarray:
+    """A new array like ``inputs[0]``, filled by ``kernel(*flat inputs, flat out)``."""
+    out = np.empty(inputs[0].shape, inputs[0].dtype)
+    kernel(*(np.ascontiguousarray(a).reshape(-1) for a in inputs), out.reshape(-1))
+    return out
+
+
+@compiled
+def relu_kernel(x: np.ndarray, out: np.ndarray) -> None:
+    """out = max(0, x), elementwise; NaN stays NaN."""
+    for i in range(x.shape[0]):
+        out[i] = 0 if x[i] < 0 else x[i]
+
+
+@compiled
+def nonnegative_mask_kernel(g: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
+    """out = g where x ≥ 0, else 0: g times ReLU's derivative (1 at x = 0, as the course)."""
+    for i in range(x.shape[0]):
+        out[i] = g[i] if x[i] >= 0 else 0

@@ -16,6 +16,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.autodiff.backprop import SliceGradient
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+from nnlearn.compiled import elementwise, nonnegative_mask_kernel, relu_kernel
 
 Axis = int | Sequence[int] | None
 
@@ -227,11 +228,17 @@ def clip(x: Any, low: float | None, high: float | None) -> Tensor:
 def relu(x: Any) -> Tensor:
     """max(0, x); the derivative is 1 for x ≥ 0, as in the course's table.
 
-    A primitive (rather than ``maximum(x, 0)``): its rule is one product with a mask,
-    several times faster than the general ``where``.
+    A primitive (rather than ``maximum(x, 0)``) with compiled loops for the value and the
+    rule: one pass each, several times faster than NumPy's ``maximum`` and a mask product.
     """
     x = lift(x)
-    return record(np.maximum(x.data, 0), (x, lambda g, out: g * (x.data >= 0)))
+    return record(elementwise(relu_kernel, x.data), (x, lambda g, out: _where_nonnegative(g, x)))
+
+
+def _where_nonnegative(g: Tensor, x: Tensor) -> Tensor:
+    """g where x ≥ 0, else 0: relu's VJP, linear in g (its own VJP is the same mask)."""
+    masked = elementwise(nonnegative_mask_kernel, g.data, x.data)
+    return record(masked, (g, lambda gg, out: _where_nonnegative(gg, x)))
 
 
 def astype(x: Any, dtype: DTypeLike) -> Tensor:

@@ -154,8 +154,7 @@ class Adam(Optimizer):
         self.betas, self.eps, self.bias_correction = tuple(betas), eps, bias_correction
         self.m = np.zeros_like(self.theta)
         self.v = np.zeros_like(self.theta)
-        self._scratch = np.empty_like(self.theta)
 
     def update(self, lr: float) -> None:
         updates.adam(self.theta, self.grad, self.m, self.v, self.steps, lr, *self.betas,
-                     self.eps, self.bias_correction, self._scratch)
+                     self.eps, self.bias_correction)

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from nnlearn.compiled import compiled
 from nnlearn.equations import implements
 
 TEST = "tests/test_optim.py"
@@ -69,8 +70,7 @@ def sgd(theta: np.ndarray, g: np.ndarray, lr: float, velocity: np.ndarray | None
 
 @implements("adam_update", test=f"{TEST}::test_adam_tracks_torch_with_decay_and_clipping")
 def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: int, lr: float,
-         beta1: float, beta2: float, eps: float, bias_correction: bool = True,
-         scratch: np.ndarray | None = None) -> None:
+         beta1: float, beta2: float, eps: float, bias_correction: bool = True) -> None:
     """One Adam step (``step`` counts from 1)::
 
         m_t = β₁ m_{t−1} + (1 − β₁) g_t
@@ -78,25 +78,26 @@ def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: i
         m̂_t = m_t / (1 − β₁ᵗ),  v̂_t = v_t / (1 − β₂ᵗ)      (bias correction, on by default)
         θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
 
-    ``scratch`` (an array like θ) avoids allocating temporaries. The last line is
-    evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ: the same value
-    in fewer passes over the arrays.
+    The last line is evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ:
+    the same value, with the corrections folded into two scalars, so that one compiled
+    pass over the arrays (:func:`adam_pass`) does the whole step.
     """
-    work = np.empty_like(theta) if scratch is None else scratch
-    np.subtract(g, m, out=work)  # m_t = m + (1 − β₁)(g − m)
-    work *= 1 - beta1
-    m += work
-    v *= beta2
-    np.multiply(g, g, out=work)
-    work *= 1 - beta2
-    v += work
     c1 = 1 - beta1**step if bias_correction else 1.0
     root_c2 = math.sqrt(1 - beta2**step) if bias_correction else 1.0
-    np.sqrt(v, out=work)
-    work += eps * root_c2
-    np.divide(m, work, out=work)
-    work *= lr * root_c2 / c1
-    theta -= work
+    scalar = theta.dtype.type  # float32 parameters stay float32 through the pass
+    adam_pass(theta, g, m, v, *map(scalar, (beta1, 1 - beta1, beta2, 1 - beta2,
+                                           lr * root_c2 / c1, eps * root_c2)))
+
+
+@compiled
+def adam_pass(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
+              one_minus_beta1: float, beta2: float, one_minus_beta2: float, step_size: float,
+              eps: float) -> None:
+    """m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − step_size · m / (√v + ε)."""
+    for i in range(theta.shape[0]):
+        m[i] = beta1 * m[i] + one_minus_beta1 * g[i]
+        v[i] = beta2 * v[i] + one_minus_beta2 * g[i] * g[i]
+        theta[i] -= step_size * m[i] / (np.sqrt(v[i]) + eps)
 
 
 def rmsprop(theta: np.ndarray, g: np.ndarray, square_avg: np.ndarray, lr: float, alpha: float,
