@@ -1,0 +1,55 @@
+"""The compiled loops against NumPy: same values, dtypes kept, NaN and any array layout."""
+
+import numpy as np
+import pytest
+
+import nnlearn as nl
+from nnlearn.compiled import add_scaled, dot
+from nnlearn.optim import updates
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_and_its_rule_match_numpy_on_any_layout(dtype):
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((6, 8)).astype(dtype)
+    base[0, :3] = [0.0, np.nan, -0.0]
+    for x in (base, base.T, base[::2, 1::3], base[0, 0]):  # contiguous, transposed, strided, 0-d
+        t = nl.tensor(x, requires_grad=True)
+        out = nl.relu(t)
+        assert out.dtype == dtype and out.shape == np.shape(x)
+        np.testing.assert_array_equal(out.data, np.maximum(x, 0))  # NaN stays NaN
+        out.backward(np.full(np.shape(x), 2.0, dtype))
+        np.testing.assert_array_equal(t.grad, np.where(x >= 0, 2.0, 0.0))  # f'(0) = 1
+
+
+def test_relu_rule_differentiates_again():
+    x = nl.tensor([-1.5, 0.5, 2.0], requires_grad=True)
+    v = nl.tensor([1.0, 2.0, 3.0])
+    # d/dx Σ v·relu'(x)·x = v·relu'(x) (relu'' = 0 away from 0)
+    (g,) = nl.gradients((nl.relu(x) * x).sum(), [x], create_graph=True)
+    (h,) = nl.gradients((g * v).sum(), [x])
+    np.testing.assert_allclose(h.data, [0.0, 2 * 2.0, 2 * 3.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_pass_matches_the_numpy_formula_and_keeps_the_dtype(dtype):
+    rng = np.random.default_rng(1)
+    theta, g = (rng.standard_normal(1000).astype(dtype) for _ in range(2))
+    m, v = (np.abs(rng.standard_normal(1000)).astype(dtype) for _ in range(2))
+    expected_m = 0.9 * m + 0.1 * g.astype(np.float64)
+    expected_v = 0.999 * v + 0.001 * g.astype(np.float64) ** 2
+    hat_m, hat_v = expected_m / (1 - 0.9**3), expected_v / (1 - 0.999**3)
+    expected_theta = theta - 0.01 * hat_m / (np.sqrt(hat_v) + 1e-8)
+    updates.adam(theta, g, m, v, step=3, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8)
+    assert theta.dtype == m.dtype == v.dtype == dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for got, want in ((m, expected_m), (v, expected_v), (theta, expected_theta)):
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_dot_and_add_scaled():
+    a, b = np.arange(1.0, 6.0), np.linspace(-1.0, 1.0, 5)
+    assert dot(a, b) == pytest.approx(float(a @ b))
+    y = a.copy()
+    add_scaled(y, -2.0, b)
+    np.testing.assert_allclose(y, a - 2.0 * b)
