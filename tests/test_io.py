@@ -125,6 +125,18 @@ def test_fitted_estimators_round_trip(tmp_path, name):
             assert np.asarray(loaded).dtype == np.asarray(value).dtype, key
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("name", ["Perceptron", "Adaline", "LogisticNeuron"])
+def test_a_loaded_neuron_goes_on_learning_like_the_original(tmp_path, name):
+    neuron = ESTIMATORS[name]()
+    nl.save(neuron, tmp_path / "neuron.nnl")
+    copy = nl.load(tmp_path / "neuron.nnl")
+    for model in (neuron, copy):
+        model.partial_fit(XE, BINARY)
+    for key in ("coef_", "intercept_", "errors_", "loss_curve_", "n_epochs_"):
+        np.testing.assert_array_equal(getattr(copy, key), getattr(neuron, key))
+
+
 def test_metadata_is_kept_beside_the_object(tmp_path):
     meta = {"features": ["a", "b"], "target": "y", "task": "regression"}
     nl.save(nl.Dense(2, 1), tmp_path / "d.nnl", metadata=meta)

@@ -182,36 +182,35 @@ class LinearNeuronClassifier(BaseEstimator, ABC):
         w = np.zeros(n_features) if coef_init is None else np.array(coef_init, dtype=float)
         if w.size != n_features:
             raise ValueError(f"coef_init must have {n_features} values, got shape {w.shape}")
-        self._w = w.ravel()
-        self._b = 0.0 if intercept_init is None else float(np.ravel(intercept_init)[0])
+        self.coef_ = w.reshape(1, -1)
+        self.intercept_ = np.array([0.0 if intercept_init is None else np.ravel(intercept_init)[0]],
+                                   dtype=float)
         self.errors_: list[int] = []
         self.loss_curve_: list[float] = []
         self.n_epochs_ = 0
         self.converged_ = False
         self._rng = np.random.default_rng(self.random_state)
-        self._publish()
 
     def _run_epoch(self, X: np.ndarray, t: np.ndarray) -> None:
+        """One epoch from the fitted ``coef_`` and ``intercept_`` (so a loaded model goes on)."""
         if self.shuffle:
+            if not hasattr(self, "_rng"):  # a loaded model: shuffling restarts from the seed
+                self._rng = np.random.default_rng(self.random_state)
             order = self._rng.permutation(len(X))
             X, t = X[order], t[order]
+        w, b = self.coef_.ravel(), float(self.intercept_[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            w, b, mistakes, loss = self._epoch(X, t, self._w.copy(), self._b)
-        if not (np.isfinite(w).all() and np.isfinite(b)):
+            new_w, new_b, mistakes, loss = self._epoch(X, t, w.copy(), b)
+        if not (np.isfinite(new_w).all() and np.isfinite(new_b)):
             raise ValueError(
                 f"the weights diverged to infinity in epoch {self.n_epochs_ + 1}; lower "
                 f"learning_rate (now {self.learning_rate}) or scale X"
             )
-        self._previous = (self._w, self._b)
-        self._w, self._b = w, b
+        self._previous = (w, b)
+        self.coef_, self.intercept_ = new_w.reshape(1, -1), np.array([new_b])
         self.errors_.append(int(mistakes))
         self.loss_curve_.append(float(loss))
         self.n_epochs_ += 1
-        self._publish()
-
-    def _publish(self) -> None:
-        self.coef_ = self._w.reshape(1, -1).copy()
-        self.intercept_ = np.array([self._b])
 
     def _can_converge(self) -> bool:
         """Whether a stopping criterion is set (a run to ``max_epochs`` then warns)."""

@@ -109,12 +109,12 @@ class Perceptron(LinearNeuronClassifier):
         if self.mode == "online":
             return self.errors_[-1] == 0
         w, b = self._previous
-        return bool(np.array_equal(w, self._w) and b == self._b)
+        return bool(np.array_equal(w, self.coef_.ravel()) and b == self.intercept_[0])
 
     def _should_stop(self) -> bool:
         if not self.detect_cycles or self.shuffle:
             return False
-        key = self._w.tobytes() + np.float64(self._b).tobytes()
+        key = self.coef_.tobytes() + self.intercept_.tobytes()
         first = self._seen.setdefault(key, self.n_epochs_)
         if first == self.n_epochs_:
             return False
