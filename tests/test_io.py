@@ -48,8 +48,10 @@ ARCHITECTURES = {
     "lstm_course_stack": lambda: nl.Sequential(
         nl.LSTM(4, 5, variant="course", forget_bias=0.5, random_state=10),
         nl.LSTM(5, 3, output_size=2, bias=False, random_state=11)),
+    "lstm_last_step": lambda: nl.Sequential(
+        nl.LSTM(4, 5, random_state=12), nl.LastStep(), nl.Dense(5, 2, random_state=13)),
 }
-RECURRENT = ("rnn_feedback", "lstm_course_stack")
+RECURRENT = ("rnn_feedback", "lstm_course_stack", "lstm_last_step")
 
 
 @pytest.mark.parametrize("name", sorted(ARCHITECTURES))

@@ -284,3 +284,28 @@ def test_empirical_risk_of_several_outputs_averages_each_samples_mse():
     risk = nl.losses.empirical_risk(lambda u: u, predictions, targets, loss="mse")
     per_sample = [(0 + 4) / 2, (0 + 1) / 2]
     assert float(risk) == pytest.approx(np.mean(per_sample))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("kind", ["indices", "probabilities"])
+def test_cross_entropy_per_step_matches_torch(reduction, kind):
+    # logits (n_samples, n_steps, n_classes), as a recurrent layer emits them; PyTorch wants
+    # the classes on axis 1.
+    rng = np.random.default_rng(3)
+    logits = rng.normal(scale=3.0, size=(4, 6, 5))
+    if kind == "indices":
+        target = rng.integers(0, 5, size=(4, 6))
+        torch_target = torch.from_numpy(target)
+    else:
+        target = rng.dirichlet(np.ones(5), size=(4, 6))
+        torch_target = torch.from_numpy(target).permute(0, 2, 1)
+    z = nl.tensor(logits, requires_grad=True)
+    ours = nl.losses.cross_entropy(z, target, reduction=reduction)
+    zt = torch.tensor(logits, requires_grad=True)
+    theirs = F.cross_entropy(zt.permute(0, 2, 1), torch_target, reduction=reduction)
+    assert ours.shape == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    weights = rng.normal(size=ours.shape)
+    (ours * weights).sum().backward()
+    (theirs * torch.from_numpy(weights)).sum().backward()
+    np.testing.assert_allclose(z.grad, zt.grad.numpy(), rtol=1e-10, atol=1e-14)

@@ -32,8 +32,14 @@ def test_fit_checks_sequence_shapes():
     X = np.zeros((4, 5, 2))
     with pytest.raises(ValueError, match="has 1 features, but the model expects 2"):
         nl.fit(rnn, np.zeros((4, 5, 1)), np.zeros((4, 5, 1)))
-    with pytest.raises(ValueError, match="2 column\\(s\\), but the model has 1 output"):
+    with pytest.raises(ValueError, match=r"y has shape \(4, 5, 2\), but the model's output "
+                                         r"for 4 samples has shape \(4, 5, 1\)"):
         nl.fit(rnn, X, np.zeros((4, 5, 2)))
+    classifier = nl.RNN(2, 3, output_size=4, random_state=0)
+    with pytest.raises(ValueError, match=r"or \(4, 5\) class indices"):
+        nl.fit(classifier, X, np.zeros((4, 3)), loss="cross_entropy")
+    with pytest.raises(ValueError, match=r"class indices 0..4, but the model has 4 outputs"):
+        nl.fit(classifier, X, np.arange(20).reshape(4, 5) % 5, loss="cross_entropy")
     with pytest.raises(ValueError, match="n_steps, n_features"):
         nl.fit(rnn, np.zeros((4, 5, 2, 1)), np.zeros((4, 5, 1)))
 
@@ -68,3 +74,35 @@ def test_tour_section_draws_its_figures(tmp_path):
     for name in ("recurrent_state_norms", "recurrent_sine_curves", "recurrent_sine_prediction"):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
     assert "Recurrent networks" in index.read_text()
+
+
+def test_per_step_classification_learns_a_delayed_echo():
+    """Many-to-many: at every step, name the symbol seen two steps earlier (class 0 before)."""
+    rng = np.random.default_rng(0)
+    symbols = rng.integers(1, 4, size=(400, 12))
+    X = np.eye(4)[symbols]
+    y = np.concatenate([np.zeros((400, 2), dtype=int), symbols[:, :-2]], axis=1)
+    net = nl.LSTM(4, 16, output_size=4, random_state=0)
+    history = nl.fit(net, X[:300], y[:300], loss="cross_entropy", optimizer="adam", lr=0.02,
+                     epochs=40, batch_size=32, random_state=0, progress=False,
+                     metrics=("accuracy",), validation_data=(X[300:], y[300:]))
+    assert history["val_accuracy"][-1] >= 0.98
+
+
+def test_many_to_one_classification_with_last_step():
+    """One label per sequence: does a ±1 sequence hold more +1 than −1?"""
+    rng = np.random.default_rng(1)
+    X = rng.choice([-1.0, 1.0], size=(500, 9, 1))
+    y = (X.sum(axis=(1, 2)) > 0).astype(int)
+    net = nl.Sequential(nl.RNN(1, 8, random_state=1), nl.LastStep(), nl.Dense(8, 2, random_state=2))
+    history = nl.fit(net, X[:400], y[:400], loss="cross_entropy", optimizer="adam", lr=0.02,
+                     epochs=40, batch_size=32, random_state=0, progress=False,
+                     metrics=("accuracy",), validation_data=(X[400:], y[400:]))
+    assert history["val_accuracy"][-1] >= 0.95
+
+
+def test_last_step_reads_the_last_output_and_names_bad_input():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(nl.LastStep()(x).data, x[:, -1])
+    with pytest.raises(ValueError, match=r"LastStep: input of shape \(2, 4\)"):
+        nl.LastStep()(x[:, 0])

@@ -154,10 +154,12 @@ def cross_entropy(prediction: Any, target: ArrayLike, reduction: str = "mean") -
     """L = −Σ_i t_i log softmax(z)_i from logits z of shape (n_samples, n_classes).
 
     ``target`` holds class indices, shape (n_samples,), or probabilities (one-hot or
-    soft), shape (n_samples, n_classes). Fused: the gradient is softmax(z) − t.
+    soft), shape (n_samples, n_classes). Fused: the gradient is softmax(z) − t. Logits
+    of shape (n_samples, n_steps, n_classes) (a recurrent layer's outputs) take targets
+    per step, (n_samples, n_steps) or (n_samples, n_steps, n_classes).
     """
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if t.ndim == 2:
+    if t.ndim >= 2 and t.shape == np.shape(getattr(prediction, "data", prediction)):
         _check_probabilities("cross_entropy", "target", t)
     return logits.softmax_cross_entropy(prediction, target, reduction)
 

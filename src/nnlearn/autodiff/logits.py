@@ -42,17 +42,31 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
 
     Parameters
     ----------
-    logits : Tensor of shape (n_samples, n_classes)
+    logits : Tensor of shape (n_samples, n_classes), or (n_samples, ..., n_classes)
+        The classes are on the last axis; with more axes (the steps of a sequence, say)
+        every position is a sample of its own, and "mean" averages over all of them.
     target : array of shape (n_samples,) with class indices, or (n_samples, n_classes)
-        with probabilities (one-hot or soft). Targets are constants.
+        with probabilities (one-hot or soft): the logits' shape without, or with, the
+        class axis. Targets are constants.
     reduction : {"mean", "sum", "none"}
+        "none" gives one loss per position: the logits' shape without the class axis.
     """
     z = lift(logits)
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if z.ndim != 2:
+    if z.ndim < 2:
         raise ValueError(
             f"cross_entropy: logits must have shape (n_samples, n_classes), got {z.shape}"
         )
+    if z.ndim > 2:
+        positions, classes = z.shape[:-1], z.shape[-1]
+        if t.shape not in (positions, z.shape):
+            raise ValueError(
+                f"cross_entropy: target of shape {t.shape}; expected {positions} class "
+                f"indices or {z.shape} probabilities"
+            )
+        flat_target = t.reshape(-1) if t.shape == positions else t.reshape(-1, classes)
+        loss = softmax_cross_entropy(z.reshape(-1, classes), flat_target, reduction)
+        return loss.reshape(positions) if reduction == "none" else loss
     n, classes = z.shape
     if t.shape == (n,):
         if not np.issubdtype(t.dtype, np.integer):

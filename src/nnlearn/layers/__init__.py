@@ -6,7 +6,7 @@ from nnlearn.layers.dropout import Dropout
 from nnlearn.layers.lstm import LSTM
 from nnlearn.layers.module import LAYERS, Module, Parameter, register_layer
 from nnlearn.layers.normalization import BatchNorm
-from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.recurrent import LastStep, Recurrent
 from nnlearn.layers.rnn import RNN
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "BatchNorm",
     "Dense",
     "Dropout",
+    "LastStep",
     "Maxout",
     "Module",
     "PReLU",

@@ -19,7 +19,7 @@ from nnlearn import activations, init
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Module, Parameter, positive_int
+from nnlearn.layers.module import Module, Parameter, positive_int, register_layer
 
 State = Tensor | tuple[Tensor, ...]
 
@@ -178,3 +178,24 @@ class Recurrent(Module):
         bias = "" if self.has_bias else ", bias=False"
         truncate = "" if self.truncate is None else f", truncate={self.truncate}"
         return f"{self.n_in} → {self.n_hidden}{out}{bias}{truncate}"
+
+
+@register_layer
+class LastStep(Module):
+    """The output of each sequence's last step: (n_samples, n_steps, f) → (n_samples, f).
+
+    A recurrent layer emits an output at every step; a many-to-one task (one label per
+    sequence) reads the last one, as in
+    ``nl.Sequential(nl.LSTM(1, 16), nl.LastStep(), nl.Dense(16, 2))``.
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        if x.ndim != 3 or x.shape[1] == 0:
+            raise ValueError(
+                f"LastStep: input of shape {x.shape}; expected (n_samples, n_steps, features) "
+                "with at least one step"
+            )
+        return x[:, -1]
+
+    def config(self) -> dict[str, Any]:
+        return {}

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.autodiff.tensor import no_grad
 from nnlearn.layers.module import Module
 
 #: losses whose targets are class indices (or probability rows)
@@ -58,11 +59,28 @@ def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
     return array
 
 
-def check_targets(model: Module, y: ArrayLike, n_samples: int, loss_name: str | None,
-                  name: str = "y") -> np.ndarray:
-    """``y`` shaped for the loss: class indices for cross-entropy, else (n_samples, n_outputs).
+def output_shape(model: Module, X: np.ndarray) -> tuple[int, ...]:
+    """The shape of the model's output for one sample (without the sample axis).
 
-    Sequence targets (n_samples, n_steps, n_outputs) are kept as they are.
+    Found by running the model on ``X[:1]`` in evaluation mode, unrecorded; the mode is
+    then restored, and nothing (running statistics, random streams) changes.
+    """
+    training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            return model(X[:1]).shape[1:]
+    finally:
+        model.train(training)
+
+
+def check_targets(y: ArrayLike, n_samples: int, output: tuple[int, ...], dtype: np.dtype,
+                  loss_name: str | None, name: str = "y") -> np.ndarray:
+    """``y`` shaped for the loss, given the model's ``output`` shape per sample.
+
+    Class indices for cross-entropy have the output's shape without the class axis
+    (one label per sample, or per step of a sequence); every other target has the
+    output's shape, a single output also taking a vector.
     """
     array = np.asarray(y)
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
@@ -72,24 +90,26 @@ def check_targets(model: Module, y: ArrayLike, n_samples: int, loss_name: str | 
             f"X and {name} have different lengths: {n_samples} samples in X, {len(array)} in {name}"
         )
     _finite(name, array)
-    n_out = model.out_features
-    if loss_name in CLASS_LOSSES and array.ndim == 1:
+    if loss_name in CLASS_LOSSES and array.shape[1:] == output[:-1]:
         if not np.all(np.mod(array, 1) == 0):
             raise ValueError(f"{name} must hold class indices 0..n_classes−1 for {loss_name}")
         labels = array.astype(np.intp)
-        top = n_out if n_out is not None else labels.max() + 1
+        top = output[-1]
         if labels.size and (labels.min() < 0 or labels.max() >= top):
             raise ValueError(
                 f"{name} holds class indices {labels.min()}..{labels.max()}, but the model has "
                 f"{top} outputs (classes 0..{top - 1})"
             )
         return labels
-    array = array.astype(model.dtype)
-    if array.ndim == 1:
+    array = array.astype(dtype)
+    if array.ndim == 1 and output == (1,):
         array = array.reshape(-1, 1)
-    if n_out is not None and array.shape[-1] != n_out:
+    if array.shape[1:] != output:
+        indices = (f" (or {(n_samples, *output[:-1])} class indices)"
+                   if loss_name in CLASS_LOSSES else "")
         raise ValueError(
-            f"{name} has {array.shape[-1]} column(s), but the model has {n_out} output(s)"
+            f"{name} has shape {array.shape}, but the model's output for {n_samples} samples "
+            f"has shape {(n_samples, *output)}{indices}"
         )
     if loss_name in PROBABILITY_LOSSES and array.size and (array.min() < 0 or array.max() > 1):
         raise ValueError(f"{name} must hold values in [0, 1] for {loss_name}")

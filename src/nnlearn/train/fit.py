@@ -182,14 +182,16 @@ def fit(
     for name in metrics:
         METRICS.canonical(name)
     X = data.check_inputs(model, X)
-    y = data.check_targets(model, y, len(X), loss_name)
+    output = data.output_shape(model, X)
+    y = data.check_targets(y, len(X), output, model.dtype, loss_name)
     rng = rng_from(random_state)
     X_val = y_val = None
     if validation_split is not None:
         X, y, X_val, y_val = data.split(X, y, validation_split, rng)
     elif validation_data is not None:
         X_val = data.check_inputs(model, validation_data[0], "X_val")
-        y_val = data.check_targets(model, validation_data[1], len(X_val), loss_name, "y_val")
+        y_val = data.check_targets(validation_data[1], len(X_val), output, model.dtype,
+                                   loss_name, "y_val")
     opt = make_optimizer(optimizer, model, lr)
     callbacks = list(callbacks)
     history = History()

@@ -13,23 +13,27 @@ METRICS: Registry[Metric] = Registry("metric")
 
 
 def predicted_classes(output: np.ndarray) -> np.ndarray:
-    """Classes from network outputs: argmax of several columns, or output ≥ 0.5 for one."""
+    """Classes from network outputs: argmax over several outputs (the last axis), or
+    output ≥ 0.5 for one; per sample, or per step of a sequence."""
     output = np.asarray(output)
-    if output.ndim == 2 and output.shape[1] > 1:
-        return output.argmax(axis=1)
-    return (output.reshape(-1) >= 0.5).astype(np.intp)
+    if output.ndim >= 2 and output.shape[-1] > 1:
+        return output.argmax(axis=-1)
+    return (output.reshape(output.shape[:-1] if output.ndim >= 2 else -1) >= 0.5).astype(np.intp)
 
 
 @METRICS.register("accuracy", "acc")
 def accuracy(output: np.ndarray, target: np.ndarray) -> float:
-    """The fraction of samples whose predicted class equals the target class.
+    """The fraction of samples (or steps) whose predicted class equals the target class.
+
+    Targets are class indices, or probabilities (one-hot) of the output's shape.
 
     >>> accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]))
     0.5
     """
-    target = np.asarray(target)
-    truth = target.argmax(axis=1) if target.ndim == 2 and target.shape[1] > 1 else target
-    return float(np.mean(predicted_classes(output) == truth.reshape(-1)))
+    output, target = np.asarray(output), np.asarray(target)
+    probabilities = target.ndim == output.ndim >= 2 and target.shape[-1] > 1
+    truth = target.argmax(axis=-1) if probabilities else target
+    return float(np.mean(predicted_classes(output).reshape(-1) == truth.reshape(-1)))
 
 
 @METRICS.register("r2", "r_squared")
