@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.compiled import add_scaled, compiled
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
 
@@ -96,6 +97,36 @@ def _tie_tolerance(weights: np.ndarray) -> float:
 def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
     """sign(field), keeping the current value where the field is 0 (the tie rule)."""
     return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
+
+
+@compiled
+def async_sweep(x: np.ndarray, field: np.ndarray, columns: np.ndarray, order: np.ndarray,
+                active: np.ndarray, tol: float, energy: np.ndarray, trace: np.ndarray
+                ) -> np.ndarray:
+    """One sweep of asynchronous updates of each active probe, unit by unit in its order.
+
+    Unit i of probe p takes x_i ← sign(h_i), h_i = Σ_{j≠i} W_ij x_j, and keeps its value
+    on a tie (|h_i| ≤ ``tol``). The fields are kept up to date, h ← h + W[:, i] (x_i' − x_i)
+    after a flip, so an update costs O(1) and a flip O(L). A flip changes the energy by
+    ΔE = −(x_i' − x_i) h_i = 2 x_i h_i < 0 (W symmetric, zero diagonal): starting from
+    ``energy``, the energy after each update is written to ``trace[k, p]`` when ``trace``
+    has rows. ``x`` and ``field`` are updated in place; returns which probes changed.
+    """
+    n_probes, n_units = x.shape
+    changed = np.zeros(n_probes, dtype=np.bool_)
+    for p in range(n_probes):
+        e = energy[p]
+        for k in range(n_units):
+            i = order[p, k]
+            old, h = x[p, i], field[p, i]
+            if active[p] and old * h < -tol:  # sign(h_i) opposes x_i
+                x[p, i] = -old
+                add_scaled(field[p], -2.0 * old, columns[i])
+                e += 2.0 * old * h
+                changed[p] = True
+            if trace.shape[0]:
+                trace[k, p] = e
+    return changed
 
 
 class Hopfield:
@@ -245,33 +276,17 @@ class Hopfield:
         columns = np.ascontiguousarray(w.T)  # columns[i] = W[:, i]
         field = x @ w.T  # field[p, i] = Σ_j W_ij x_pj
         n_probes, n_units = x.shape
-        rows = np.arange(n_probes)
-        energies = [-0.5 * np.einsum("pi,pi->p", x, field)] if record else []
+        energies = [-0.5 * np.einsum("pi,pi->p", x, field)]
         active = np.ones(n_probes, dtype=bool)
         sweeps = 0
-        x_flat, field_flat = x.reshape(-1), field.reshape(-1)  # views, for flat indexing
         while sweeps < max_steps and active.any():
             sweeps += 1
             order = rng.permuted(np.tile(np.arange(n_units), (n_probes, 1)), axis=1)
-            flat_order = order + (rows * n_units)[:, None]
-            changed_in_sweep = np.zeros(n_probes, dtype=bool)
-            for k in range(n_units):
-                index = flat_order[:, k]
-                h = field_flat[index]
-                old = x_flat[index]
-                # x_i changes iff sign(h_i) opposes it, beyond the tie tolerance
-                flip = (old * h < -tol) & active
-                if flip.any():
-                    p = rows[flip]
-                    x_flat[index[flip]] = -old[flip]
-                    field[p] -= (2.0 * old[flip])[:, None] * columns[order[p, k]]
-                    changed_in_sweep |= flip
-                if record:
-                    # ΔE = −(x_i' − x_i) h_i = 2 x_i h_i when W is symmetric, zero diagonal
-                    energies.append(energies[-1] + np.where(flip, 2.0 * old * h, 0.0))
-            active &= changed_in_sweep
+            trace = np.empty((n_units if record else 0, n_probes))
+            active &= async_sweep(x, field, columns, order, active, tol, energies[-1], trace)
+            energies.extend(trace)
         trace = RecallTrace(
-            np.array(energies), ~active, np.zeros(n_probes, dtype=bool), sweeps
+            np.array(energies if record else []), ~active, np.zeros(n_probes, dtype=bool), sweeps
         )
         return x, trace
 
