@@ -5,7 +5,7 @@ import pytest
 
 import nnlearn as nl
 from nnlearn import tour
-from nnlearn.tour.recurrent import DT, free_run, generate, sine_data
+from nnlearn.tour.recurrent import DT, RELIABILITY, binary_tape, free_run, generate, sine_data
 
 
 @pytest.mark.parametrize("make", [lambda: nl.RNN(1, 8, output_size=1, random_state=0),
@@ -74,6 +74,17 @@ def test_tour_section_draws_its_figures(tmp_path):
     for name in ("recurrent_state_norms", "recurrent_sine_curves", "recurrent_sine_prediction"):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
     assert "Recurrent networks" in index.read_text()
+    # Widrow and Hoff's tape: the LSTM reaches the optimum, the linear Adaline only the echo
+    accuracy = {" ".join(line.split()[:2]): float(line.split()[-1]) for line in lines
+                if line.startswith(("the rule", "the echo", "Adaline", "LSTM"))}
+    assert accuracy["LSTM 1-8"] >= accuracy["the rule"] - 0.02 >= 0.85
+    assert accuracy["Adaline on"] <= accuracy["the echo"] + 0.02 < accuracy["the rule"]
+
+
+def test_binary_tape_follows_its_rule_but_for_the_noise():
+    bits = binary_tape(4000, random_state=3)
+    follows = (bits[:, 2:] == bits[:, 1:-1] ^ bits[:, :-2]).mean()
+    assert abs(follows - RELIABILITY) < 0.01
 
 
 def test_per_step_classification_learns_a_delayed_echo():
