@@ -53,3 +53,17 @@ def test_dot_and_add_scaled():
     y = a.copy()
     add_scaled(y, -2.0, b)
     np.testing.assert_allclose(y, a - 2.0 * b)
+
+
+def test_compiles_without_a_writable_cache(monkeypatch):
+    # a read-only install with no writable home: Numba finds nowhere to cache
+    from numba.core.caching import CacheImpl
+
+    from nnlearn.compiled import compiled
+
+    monkeypatch.setattr(CacheImpl, "_locator_classes", [])
+
+    def twice(x: float) -> float:
+        return 2.0 * x
+
+    assert compiled(twice)(1.5) == 3.0

@@ -27,12 +27,19 @@ FLOAT_FLAGS = frozenset({"reassoc", "contract"})
 def compiled(function: F) -> F:
     """Compile ``function`` with Numba: machine code, cached on disk, :data:`FLOAT_FLAGS`.
 
+    Where no cache folder is writable (beside the package, or the user's), the function
+    still compiles, on its first call in each process.
+
     Division follows NumPy (x / 0 is ±inf or NaN), not Python (ZeroDivisionError): the
     check Python's rule needs would stop the compiler from vectorizing the loop. Keep
     every scalar of a float32 loop float32 (pass them as ``np.float32``, and ``1 − β``
     precomputed rather than with a literal 1): mixing in a float64 halves the SIMD width.
     """
-    return numba.njit(cache=True, fastmath=set(FLOAT_FLAGS), error_model="numpy")(function)
+    options = {"fastmath": set(FLOAT_FLAGS), "error_model": "numpy"}
+    try:
+        return numba.njit(cache=True, **options)(function)
+    except RuntimeError:  # nowhere writable to cache (read-only install, no home): compile per run
+        return numba.njit(**options)(function)
 
 
 @compiled
