@@ -4,8 +4,10 @@ An online learning rule visits the samples one by one and each step needs the we
 the last one left: a Python loop over 100,000 samples costs a microsecond per sample in
 the interpreter alone. An optimizer's update is vectorizable, but NumPy makes one pass
 over the arrays per operation (a dozen for Adam), where one pass does it all. Such loops
-are written here in plain Python over arrays and compiled by Numba to machine code on
-their first call (cached on disk, so later runs skip the compilation).
+are written in plain Python over arrays, beside the rule they implement (the perceptron's
+epoch, Adam's pass, ReLU, the Hopfield sweep), and :func:`compiled` turns them into
+machine code with Numba on their first call (cached on disk, so later runs skip the
+compilation). This module holds that decorator and the small helpers the loops share.
 """
 
 from __future__ import annotations
@@ -64,16 +66,3 @@ def elementwise(kernel: Callable[..., None], *inputs: np.ndarray) -> np.ndarray:
     kernel(*(np.ascontiguousarray(a).reshape(-1) for a in inputs), out.reshape(-1))
     return out
 
-
-@compiled
-def relu_kernel(x: np.ndarray, out: np.ndarray) -> None:
-    """out = max(0, x), elementwise; NaN stays NaN."""
-    for i in range(x.shape[0]):
-        out[i] = 0 if x[i] < 0 else x[i]
-
-
-@compiled
-def nonnegative_mask_kernel(g: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
-    """out = g where x ≥ 0, else 0: g times ReLU's derivative (1 at x = 0, as the course)."""
-    for i in range(x.shape[0]):
-        out[i] = g[i] if x[i] >= 0 else 0

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.autodiff.backprop import SliceGradient
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
-from nnlearn.compiled import elementwise, nonnegative_mask_kernel, relu_kernel
+from nnlearn.compiled import compiled, elementwise
 
 Axis = int | Sequence[int] | None
 
@@ -239,6 +239,20 @@ def _where_nonnegative(g: Tensor, x: Tensor) -> Tensor:
     """g where x ≥ 0, else 0: relu's VJP, linear in g (its own VJP is the same mask)."""
     masked = elementwise(nonnegative_mask_kernel, g.data, x.data)
     return record(masked, (g, lambda gg, out: _where_nonnegative(gg, x)))
+
+
+@compiled
+def relu_kernel(x: np.ndarray, out: np.ndarray) -> None:
+    """out = max(0, x), elementwise; NaN stays NaN."""
+    for i in range(x.shape[0]):
+        out[i] = 0 if x[i] < 0 else x[i]
+
+
+@compiled
+def nonnegative_mask_kernel(g: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
+    """out = g where x ≥ 0, else 0: g times ReLU's derivative (1 at x = 0, as the course)."""
+    for i in range(x.shape[0]):
+        out[i] = g[i] if x[i] >= 0 else 0
 
 
 def astype(x: Any, dtype: DTypeLike) -> Tensor:
