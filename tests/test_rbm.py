@@ -116,6 +116,22 @@ def test_similar_pseudo_likelihood_to_scikit_learn_on_digits():
                                                            + ours.intercept_hidden_))
 
 
+def test_float32_data_train_a_float32_model_as_scikit_learn_does():
+    X = (load_digits().data[:300] > 7).astype(np.float32)
+    settings = dict(learning_rate=0.05, batch_size=10, n_iter=3, random_state=0)
+    single = RBM(n_hidden=16, **settings).fit(X)
+    double = RBM(n_hidden=16, **settings).fit(X.astype(np.float64))
+    theirs = BernoulliRBM(n_components=16, **settings).fit(X)
+    for name in ("components_", "intercept_hidden_", "intercept_visible_"):
+        assert getattr(single, name).dtype == getattr(theirs, name).dtype == np.float32
+        assert getattr(double, name).dtype == np.float64
+    assert single.transform(X).dtype == single.gibbs(X[:2], random_state=0).dtype == np.float32
+    # the same training in half the precision: the same model, to float32 rounding
+    np.testing.assert_allclose(single.components_, double.components_, atol=1e-5)
+    np.testing.assert_allclose(single.pseudo_likelihood(X).mean(),
+                               double.pseudo_likelihood(X).mean(), rtol=1e-5)
+
+
 def test_gibbs_sampling_is_seeded_and_binary():
     rbm = random_rbm(5, 3, 7)
     v = binary_states(5)[:4]

@@ -7,8 +7,12 @@ from numpy.typing import ArrayLike
 
 
 def check_binary(states: ArrayLike, n_units: int, name: str = "states") -> np.ndarray:
-    """Validate states of shape (n_units,) or (m, n_units) with entries 0 or 1."""
-    s = np.asarray(states, dtype=np.float64)
+    """Validate states of shape (n_units,) or (m, n_units) with entries 0 or 1.
+
+    Returns them as floats: float32 states stay float32, anything else becomes float64.
+    """
+    s = np.asarray(states)
+    s = s.astype(s.dtype if s.dtype in (np.float32, np.float64) else np.float64, copy=False)
     if s.ndim not in (1, 2) or s.shape[-1] != n_units:
         raise ValueError(f"{name} must have shape ({n_units},) or (m, {n_units}), got {s.shape}")
     if not np.all((s == 0) | (s == 1)):

@@ -186,7 +186,7 @@ class RBM:
             self.__dict__.pop(name, None)
         X = self._check_X(X)
         self._rng = np.random.default_rng(self.random_state)
-        self._initialise(X.shape[1])
+        self._initialise(X.shape[1], X.dtype)
         n_batches = int(np.ceil(len(X) / self.batch_size))
         bounds = np.linspace(0, len(X), n_batches + 1).round().astype(int)
         for _ in range(self.n_iter):
@@ -200,15 +200,16 @@ class RBM:
         X = self._check_X(X)
         if not hasattr(self, "components_"):
             self._rng = np.random.default_rng(self.random_state)
-            self._initialise(X.shape[1])
+            self._initialise(X.shape[1], X.dtype)
         self._update(X)
         return self
 
-    def _initialise(self, n_visible: int) -> None:
-        self.components_ = self._rng.normal(0.0, 0.01, (self.n_hidden, n_visible))
-        self.intercept_hidden_ = np.zeros(self.n_hidden)
-        self.intercept_visible_ = np.zeros(n_visible)
-        self.h_samples_ = np.zeros((self.batch_size, self.n_hidden))
+    def _initialise(self, n_visible: int, dtype: np.dtype) -> None:
+        """W ~ N(0, 0.01²) and zero biases, in the data's dtype (float32 stays float32)."""
+        self.components_ = self._rng.normal(0.0, 0.01, (self.n_hidden, n_visible)).astype(dtype)
+        self.intercept_hidden_ = np.zeros(self.n_hidden, dtype)
+        self.intercept_visible_ = np.zeros(n_visible, dtype)
+        self.h_samples_ = np.zeros((self.batch_size, self.n_hidden), dtype)
 
     @implements("contrastive_divergence", test=TEST + "test_cd_update_matches_the_formula")
     def _update(self, v_pos: np.ndarray) -> None:
@@ -231,5 +232,5 @@ class RBM:
 
 
 def _bernoulli(p: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Binary samples with P(1) = p, as float64."""
-    return (rng.random(p.shape) < p).astype(np.float64)
+    """Binary samples with P(1) = p, in p's dtype."""
+    return (rng.random(p.shape) < p).astype(p.dtype)
