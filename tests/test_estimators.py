@@ -170,3 +170,43 @@ def test_standardize_is_scikit_learns_standard_scaler_inside():
     np.testing.assert_allclose(inside.scale_, scaler.scale_, rtol=1e-12)
     np.testing.assert_allclose(inside.predict(X), outside.predict(scaler.transform(X)),
                                rtol=1e-9)
+
+
+def test_partial_fit_epochs_are_fit_epochs():
+    X, y = load_iris(return_X_y=True)
+    fitted = MLPClassifier((8,), max_iter=3, batch_size=16, random_state=0).fit(X, y)
+    stepped = MLPClassifier((8,), batch_size=16, random_state=0)
+    for _ in range(3):
+        stepped.partial_fit(X, y, classes=[0, 1, 2])
+    assert stepped.n_iter_ == 3 and stepped.loss_curve_ == fitted.loss_curve_
+    for key, value in fitted.model_.state_dict().items():
+        np.testing.assert_array_equal(stepped.model_.state_dict()[key], value)
+
+
+def test_partial_fit_goes_on_after_fit_and_after_load(tmp_path):
+    import nnlearn as nl
+
+    X, y = load_diabetes(return_X_y=True)
+    settings = dict(hidden_layer_sizes=(8,), learning_rate_init=0.01, tol=0.0,
+                    n_iter_no_change=100, standardize=True, random_state=0)
+    six = MLPRegressor(max_iter=6, **settings).fit(X, y / 100)
+    five_and_one = MLPRegressor(max_iter=5, **settings).fit(X, y / 100).partial_fit(X, y / 100)
+    np.testing.assert_array_equal(five_and_one.predict(X), six.predict(X))
+    nl.save(six, tmp_path / "regressor.nnl")
+    loaded = nl.load(tmp_path / "regressor.nnl").partial_fit(X, y / 100)  # a fresh Adam
+    assert loaded.n_iter_ == 7 and len(loaded.loss_curve_) == 7
+    assert loaded.loss_ < six.loss_curve_[0]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda X, y: MLPClassifier().partial_fit(X, y), "classes must be passed on the first call"),
+    (lambda X, y: MLPClassifier().partial_fit(X, y, classes=[0, 1]), r"labels \[2\] that are not"),
+    (lambda X, y: MLPClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2]),
+     "partial_fit needs a stochastic solver"),
+    (lambda X, y: MLPClassifier(max_iter=2).fit(X, y).partial_fit(X[:, :2], y),
+     "2 features"),
+])
+def test_partial_fit_errors_are_clear(call, message):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=message):
+        call(X, y)

@@ -1,9 +1,11 @@
 """scikit-learn estimators over nnlearn's layers and training loop: MLPClassifier, MLPRegressor.
 
 Thin wrappers: ``fit`` builds ``nl.Sequential`` of ``nl.Dense`` layers and trains it with
-``nl.fit``; ``predict`` runs it. The settings follow scikit-learn's ``MLPClassifier`` and
-``MLPRegressor`` (names, defaults, the ``batch_size="auto"`` rule, the L2 term α, the stopping
-rule on the loss), so the two can be compared side by side.
+``nl.fit``; ``partial_fit`` trains one epoch more (Adam and SGD keep their state between
+calls, so k calls equal a ``fit`` of k epochs); ``predict`` runs the network. The
+settings follow scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` (names, defaults, the
+``batch_size="auto"`` rule, the L2 term α, the stopping rule on the loss), so the two can be
+compared side by side.
 
 The network maps an input u through hidden layers x^κ = σ(x^{κ−1} W_κ + b_κ) to an output
 layer without activation; training minimizes the empirical risk plus the L2 penalty
@@ -125,8 +127,10 @@ class BaseMLP(BaseEstimator):
     #: whether ``y`` may be 2-d (regression with several outputs)
     _multi_output = False
 
-    def _encode_targets(self, y: np.ndarray) -> tuple[np.ndarray, int, str]:
-        """The targets as the loss sees them, the number of outputs and the loss name."""
+    def _encode_targets(self, y: np.ndarray, classes: ArrayLike | None,
+                        first: bool) -> tuple[np.ndarray, int, str]:
+        """The targets as the loss sees them, the number of outputs and the loss name
+        (``first``: the first fit or partial_fit, which fixes the classes)."""
         raise NotImplementedError
 
     # ----- validation ----------------------------------------------------------------
@@ -171,22 +175,11 @@ class BaseMLP(BaseEstimator):
         -------
         self
         """
-        sizes = self._check_params()
-        dtype = as_float_dtype(self.dtype)
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32),
                              multi_output=self._multi_output, y_numeric=self._multi_output)
-        self.mean_ = self.scale_ = None
-        if self.standardize:
-            self.mean_ = X.mean(axis=0)
-            scale = X.std(axis=0)
-            self.scale_ = np.where(scale > 0, scale, 1.0)
-        targets, n_outputs, loss = self._encode_targets(y)
-        rng = rng_from(self.random_state)
-        widths = [X.shape[1], *sizes]
-        layers = [Dense(a, b, activation=self.activation, random_state=rng)
-                  for a, b in itertools.pairwise(widths)]
-        model = Sequential(*layers, Dense(widths[-1], n_outputs, random_state=rng)).astype(dtype)
-        inputs = self._inputs(X, dtype)
+        targets, n_outputs, loss = self._encode_targets(y, None, first=True)
+        model, rng = self._build(X, n_outputs)
+        inputs = self._inputs(X, model.dtype)
         batch = len(inputs) if self.solver == "lbfgs" else self._batch_size(len(inputs))
         optimizer = self._optimizer(model, self.alpha / (2 * batch))
         stochastic = not isinstance(optimizer, LBFGS)
@@ -203,6 +196,7 @@ class BaseMLP(BaseEstimator):
             callbacks=[stopping] if stochastic else [], random_state=rng, progress=self.progress,
         )
         self.model_ = model.eval()
+        self._optimizer_, self._rng = (optimizer, rng) if stochastic else (None, None)
         self.loss_curve_ = history["loss"]
         self.loss_ = self.loss_curve_[-1]
         self.n_outputs_ = n_outputs
@@ -221,6 +215,52 @@ class BaseMLP(BaseEstimator):
                 f"max_iter={self.max_iter} iterations {reason}; raise max_iter for a "
                 "converged fit", ConvergenceWarning, stacklevel=2,
             )
+        return self
+
+    def _build(self, X: np.ndarray, n_outputs: int) -> tuple[Sequential, np.random.Generator]:
+        """A new network for X (and the input statistics, with ``standardize``)."""
+        sizes = self._check_params()
+        self.mean_ = self.scale_ = None
+        if self.standardize:
+            self.mean_ = X.mean(axis=0)
+            scale = X.std(axis=0)
+            self.scale_ = np.where(scale > 0, scale, 1.0)
+        rng = rng_from(self.random_state)
+        widths = [X.shape[1], *sizes]
+        layers = [Dense(a, b, activation=self.activation, random_state=rng)
+                  for a, b in itertools.pairwise(widths)]
+        output = Dense(widths[-1], n_outputs, random_state=rng)
+        return Sequential(*layers, output).astype(as_float_dtype(self.dtype)), rng
+
+    def _partial_fit(self, X: ArrayLike, y: ArrayLike, classes: ArrayLike | None) -> BaseMLP:
+        """One epoch of the stochastic solver over (X, y), from the current weights."""
+        self._check_params()
+        if self.solver == "lbfgs":
+            raise ValueError("partial_fit needs a stochastic solver ('adam' or 'sgd'), got "
+                             "solver='lbfgs'")
+        first = not hasattr(self, "model_")
+        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), reset=first,
+                             multi_output=self._multi_output, y_numeric=self._multi_output)
+        targets, n_outputs, loss = self._encode_targets(y, classes, first)
+        if first:
+            self.model_, self._rng = self._build(X, n_outputs)
+            self.loss_curve_, self.n_iter_, self.n_outputs_ = [], 0, n_outputs
+            self.validation_loss_curve_ = None
+        elif n_outputs != self.n_outputs_:
+            raise ValueError(f"y has {n_outputs} output(s), but the model was fitted with "
+                             f"{self.n_outputs_}")
+        inputs = self._inputs(X, self.model_.dtype)
+        batch = self._batch_size(len(inputs))
+        if getattr(self, "_optimizer_", None) is None:  # first call, or a loaded model
+            self._optimizer_ = self._optimizer(self.model_, self.alpha / (2 * batch))
+        if getattr(self, "_rng", None) is None:
+            self._rng = rng_from(self.random_state)
+        history = fit(self.model_, inputs, targets, loss=loss, optimizer=self._optimizer_,
+                      epochs=1, batch_size=batch, random_state=self._rng, progress=False)
+        self.model_.eval()
+        self.loss_curve_ = [*self.loss_curve_, *history["loss"]]
+        self.loss_ = self.loss_curve_[-1]
+        self.n_iter_ += 1
         return self
 
     def _batch_size(self, n_samples: int) -> int:
@@ -288,14 +328,42 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     (['yes', 'no'], 1.0)
     """
 
-    def _encode_targets(self, y: np.ndarray) -> tuple[np.ndarray, int, str]:
+    def partial_fit(self, X: ArrayLike, y: ArrayLike,
+                    classes: ArrayLike | None = None) -> MLPClassifier:
+        """One epoch of Adam or SGD over (X, y), continuing from the current weights and
+        optimizer state (a loaded model starts a fresh optimizer).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like, optional
+            Every label there will be; required on the first call, when ``y`` may not
+            hold them all.
+
+        Returns
+        -------
+        self
+        """
+        if classes is None and not hasattr(self, "model_"):
+            raise ValueError("classes must be passed on the first call to partial_fit")
+        return self._partial_fit(X, y, classes)
+
+    def _encode_targets(self, y: np.ndarray, classes: ArrayLike | None,
+                        first: bool) -> tuple[np.ndarray, int, str]:
         check_classification_targets(y)
-        self.classes_, indices = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y holds one class only ({self.classes_.tolist()}); a classifier needs "
-                "samples of at least two classes"
-            )
+        if first:
+            self.classes_ = np.unique(y if classes is None else classes)
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"y holds one class only ({self.classes_.tolist()}); a classifier needs "
+                    "samples of at least two classes"
+                )
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(f"y holds labels {unknown.tolist()[:10]} that are not among the "
+                             f"classes {self.classes_.tolist()[:10]}")
+        indices = np.searchsorted(self.classes_, y)
         if len(self.classes_) == 2:
             return indices.reshape(-1, 1).astype(np.float64), 1, "bce_with_logits"
         return indices, len(self.classes_), "cross_entropy"
@@ -352,7 +420,18 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     _multi_output = True
 
-    def _encode_targets(self, y: np.ndarray) -> tuple[np.ndarray, int, str]:
+    def partial_fit(self, X: ArrayLike, y: ArrayLike) -> MLPRegressor:
+        """One epoch of Adam or SGD over (X, y), continuing from the current weights and
+        optimizer state (a loaded model starts a fresh optimizer).
+
+        Returns
+        -------
+        self
+        """
+        return self._partial_fit(X, y, None)
+
+    def _encode_targets(self, y: np.ndarray, classes: ArrayLike | None,
+                        first: bool) -> tuple[np.ndarray, int, str]:
         targets = y.reshape(len(y), -1)
         return targets, targets.shape[1], "half_squared_error"
 
