@@ -19,7 +19,8 @@ class Dropout(Module):
     p : float, default 0.5
         The drop probability, in [0, 1).
     random_state : int, Generator or None
-        Seeds the masks.
+        Seeds the masks. ``nl.save`` keeps p, not the random stream: a loaded Dropout
+        draws its masks from a fresh generator.
     """
 
     def __init__(self, p: float = 0.5, random_state: int | np.random.Generator | None = None):
