@@ -175,3 +175,21 @@ def test_tour_section_recalls_the_letters(tmp_path):
         assert (tmp_path / name).stat().st_size > 0
     assert any("4 of 4 recovered exactly" in line for line in lines)
     assert any("T → X → L → H." in line for line in lines)
+
+
+@pytest.mark.parametrize("mode", ["async", "sync"])
+def test_float32_network_recalls_as_float64(mode):
+    rng = np.random.default_rng(11)
+    xi = random_patterns(rng, 12, 300)
+    probes = xi[rng.integers(0, 12, 40)] * np.where(rng.random((40, 300)) < 0.2, -1, 1)
+    single, double = Hopfield(300, dtype="float32").store(xi), Hopfield(300).store(xi)
+    assert single.weights.dtype == np.float32 and double.weights.dtype == np.float64
+    got, trace = single.recall(probes, mode=mode, random_state=3, return_trace=True)
+    want, reference = double.recall(probes, mode=mode, random_state=3, return_trace=True)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_allclose(trace.energy, reference.energy, rtol=1e-4)  # float32 sums
+    # ties still hold in float32: a field of exactly zero keeps the unit's value
+    net = Hopfield(3, dtype="float32")
+    net.weights[...] = [[0.0, 0.1, -0.1], [0.1, 0.0, 0.0], [-0.1, 0.0, 0.0]]
+    np.testing.assert_array_equal(net.update([-1, 1, 1]), [-1, -1, 1])

@@ -15,10 +15,11 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.compiled import add_scaled, compiled
 from nnlearn.equations import implements
+from nnlearn.layers.module import as_float_dtype
 from nnlearn.registry import Registry
 
 TEST = "tests/test_hopfield.py::"
@@ -26,9 +27,10 @@ RULES: Registry = Registry("Hopfield storage rule")
 RandomState = int | np.random.Generator | None
 
 
-def check_bipolar(x: ArrayLike, n_units: int, name: str) -> np.ndarray:
-    """Validate states of shape (n_units,) or (m, n_units) with entries ±1; return float64."""
-    x = np.asarray(x, dtype=np.float64)
+def check_bipolar(x: ArrayLike, n_units: int, name: str,
+                  dtype: DTypeLike = np.float64) -> np.ndarray:
+    """Validate states of shape (n_units,) or (m, n_units) with entries ±1, as ``dtype``."""
+    x = np.asarray(x, dtype=dtype)
     if x.ndim not in (1, 2) or x.shape[-1] != n_units:
         raise ValueError(f"{name} must have shape ({n_units},) or (m, {n_units}), got {x.shape}")
     if not np.all(np.abs(x) == 1):
@@ -41,7 +43,7 @@ def check_bipolar(x: ArrayLike, n_units: int, name: str) -> np.ndarray:
 def analytic_weights(patterns: np.ndarray) -> np.ndarray:
     """W = 1/L (Σ_{i=1..N} ξ_i ξ_iᵀ − N I) for the N patterns ξ_i (rows) of length L."""
     n_patterns, n_units = patterns.shape
-    return (patterns.T @ patterns - n_patterns * np.eye(n_units)) / n_units
+    return (patterns.T @ patterns - n_patterns * np.eye(n_units, dtype=patterns.dtype)) / n_units
 
 
 @implements("weight_update_of_a_hopfield_network", test=TEST + "test_storage_rules")
@@ -55,7 +57,7 @@ def incremental_update(weights: np.ndarray, pattern: np.ndarray, learning_rate: 
 def incremental_weights(patterns: np.ndarray, learning_rate: float | None = None) -> np.ndarray:
     """The incremental rule applied to each pattern in turn from W(0) = 0 (μ = 1/L by default)."""
     n_units = patterns.shape[1]
-    weights = np.zeros((n_units, n_units))
+    weights = np.zeros((n_units, n_units), patterns.dtype)
     mu = 1.0 / n_units if learning_rate is None else learning_rate
     for pattern in patterns:
         incremental_update(weights, pattern, mu)
@@ -85,13 +87,19 @@ class RecallTrace:
     n_sweeps: int
 
 
-TIE_TOLERANCE = 1e-9
+#: Relative to max |W_ij|: fields this close to 0 are ties (float32 weights: the second).
+TIE_TOLERANCE, TIE_TOLERANCE_FLOAT32 = 1e-9, 1e-4
 
 
 def _tie_tolerance(weights: np.ndarray) -> float:
-    """Fields within rounding error of 0, |h| ≤ 1e-9 · max |W_ij|, count as ties, so that
-    the incremental and the direct sums agree on them."""
-    return TIE_TOLERANCE * float(np.abs(weights).max()) if weights.size else 0.0
+    """Fields within rounding error of 0, |h| ≤ τ · max |W_ij|, count as ties, so that the
+    incremental and the direct sums agree on them. τ is 1e-9 in float64 and 1e-4 in
+    float32, whose sums of a thousand weights are off by about 1e-5 · max |W_ij|, far
+    below the smallest field that is not a tie (the weights are multiples of 1/L)."""
+    if not weights.size:
+        return 0.0
+    relative = TIE_TOLERANCE_FLOAT32 if weights.dtype == np.float32 else TIE_TOLERANCE
+    return relative * float(np.abs(weights).max())
 
 
 def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
@@ -136,6 +144,8 @@ class Hopfield:
     ----------
     n_units : int
         The number of neurons L.
+    dtype : {"float64", "float32"}, default "float64"
+        Of the weights and the states; float32 halves the memory of W (L² values).
 
     Attributes
     ----------
@@ -151,11 +161,12 @@ class Hopfield:
     [1.0, 1.0, 1.0, -1.0, -1.0, -1.0]
     """
 
-    def __init__(self, n_units: int) -> None:
+    def __init__(self, n_units: int, dtype: DTypeLike = "float64") -> None:
         if not isinstance(n_units, int | np.integer) or n_units < 1:
             raise ValueError(f"n_units must be a positive integer, got {n_units!r}")
         self.n_units = int(n_units)
-        self.weights = np.zeros((self.n_units, self.n_units))
+        self.dtype = as_float_dtype(dtype)
+        self.weights = np.zeros((self.n_units, self.n_units), self.dtype)
 
     def store(
         self, patterns: ArrayLike, rule: str = "analytic", learning_rate: float | None = None
@@ -166,7 +177,7 @@ class Hopfield:
         W(n) = W(n − 1) + μ (ξ ξᵀ − I) for each pattern, starting from the current weights
         (μ = ``learning_rate``, 1/L by default), so both rules agree from W = 0.
         """
-        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns"))
+        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns", self.dtype))
         name = RULES.canonical(rule)
         if name == "analytic":
             if learning_rate is not None:
@@ -187,9 +198,9 @@ class Hopfield:
         (μ = 1/L by default), so that sign(W ξ^(i)) recalls ξ^(i+1). The diagonal is
         set to zero, as the activation sums over j ≠ i.
         """
-        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns"))
+        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns", self.dtype))
         mu = 1.0 / self.n_units if learning_rate is None else learning_rate
-        weights = np.zeros((self.n_units, self.n_units))
+        weights = np.zeros((self.n_units, self.n_units), self.dtype)
         for current, following in itertools.pairwise(patterns):
             weights += mu * np.outer(following, current)
         np.fill_diagonal(weights, 0.0)
@@ -204,7 +215,7 @@ class Hopfield:
     )
     def energy(self, state: ArrayLike) -> np.ndarray | float:
         """E(x) = −½ xᵀ W x for states of shape (L,) (a float) or (m, L) (shape (m,))."""
-        x = check_bipolar(state, self.n_units, "state")
+        x = check_bipolar(state, self.n_units, "state", self.dtype)
         e = -0.5 * np.einsum("...i,ij,...j->...", x, self.weights, x)
         return float(e) if x.ndim == 1 else e
 
@@ -216,7 +227,7 @@ class Hopfield:
 
         Tie rule: where the sum is 0 (to rounding), x_i keeps its value.
         """
-        x = check_bipolar(state, self.n_units, "state")
+        x = check_bipolar(state, self.n_units, "state", self.dtype)
         w = self._offdiagonal()
         return _sign_keep_ties(x @ w.T, x, _tie_tolerance(w))
 
@@ -255,7 +266,7 @@ class Hopfield:
         state : ndarray of the probe's shape
         trace : RecallTrace, only if ``return_trace``
         """
-        x = check_bipolar(probe, self.n_units, "probe")
+        x = check_bipolar(probe, self.n_units, "probe", self.dtype)
         single = x.ndim == 1
         x = np.atleast_2d(x).copy()
         if mode == "async":
@@ -316,7 +327,7 @@ class Hopfield:
         -------
         ndarray of shape (n_steps + 1, L)
         """
-        x = check_bipolar(start, self.n_units, "start")
+        x = check_bipolar(start, self.n_units, "start", self.dtype)
         path = [x]
         for _ in range(n_steps):
             path.append(self.update(path[-1]))
