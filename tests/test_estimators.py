@@ -205,6 +205,8 @@ def test_partial_fit_goes_on_after_fit_and_after_load(tmp_path):
      "partial_fit needs a stochastic solver"),
     (lambda X, y: MLPClassifier(max_iter=2).fit(X, y).partial_fit(X[:, :2], y),
      "2 features"),
+    (lambda X, y: MLPRegressor(max_iter=2).fit(X, y).partial_fit(X, np.c_[y, y]),
+     r"y has 2 output\(s\), but the model was fitted with 1"),
 ])
 def test_partial_fit_errors_are_clear(call, message):
     X, y = load_iris(return_X_y=True)

@@ -193,3 +193,8 @@ def test_float32_network_recalls_as_float64(mode):
     net = Hopfield(3, dtype="float32")
     net.weights[...] = [[0.0, 0.1, -0.1], [0.1, 0.0, 0.0], [-0.1, 0.0, 0.0]]
     np.testing.assert_array_equal(net.update([-1, 1, 1]), [-1, -1, 1])
+
+
+def test_a_dtype_other_than_float64_or_float32_is_a_clear_error():
+    with pytest.raises(ValueError, match="dtype must be float64 or float32, got int64"):
+        Hopfield(4, dtype="int64")

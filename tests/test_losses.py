@@ -309,3 +309,10 @@ def test_cross_entropy_per_step_matches_torch(reduction, kind):
     (ours * weights).sum().backward()
     (theirs * torch.from_numpy(weights)).sum().backward()
     np.testing.assert_allclose(z.grad, zt.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def test_cross_entropy_per_step_names_a_target_of_the_wrong_shape():
+    logits = np.zeros((4, 6, 5))
+    with pytest.raises(ValueError, match=r"expected \(4, 6\) class indices or \(4, 6, 5\) "
+                                         r"probabilities"):
+        nl.losses.cross_entropy(logits, np.zeros((4, 5), dtype=int))
