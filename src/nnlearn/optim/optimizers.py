@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import numpy as np
-
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
@@ -70,7 +68,7 @@ class SGD(Optimizer):
             params, lr, weight_decay=weight_decay, clip_value=clip_value, clip_norm=clip_norm
         )
         self.momentum, self.nesterov = momentum, nesterov
-        self.velocity = np.zeros_like(self.theta) if momentum else None
+        self.velocity = self.state_array() if momentum else None
 
     def update(self, lr: float) -> None:
         updates.sgd(self.theta, self.grad, lr, self.velocity, self.momentum, self.nesterov,
@@ -86,7 +84,7 @@ class Adagrad(Optimizer):
         check_non_negative("eps", eps)
         super().__init__(params, lr, **options)
         self.eps = eps
-        self.sum_squares = np.zeros_like(self.theta)
+        self.sum_squares = self.state_array()
 
     def update(self, lr: float) -> None:
         updates.adagrad(self.theta, self.grad, self.sum_squares, lr, self.eps)
@@ -102,7 +100,7 @@ class RMSProp(Optimizer):
         check_non_negative("eps", eps)
         super().__init__(params, lr, **options)
         self.alpha, self.eps = alpha, eps
-        self.square_avg = np.zeros_like(self.theta)
+        self.square_avg = self.state_array()
 
     def update(self, lr: float) -> None:
         updates.rmsprop(self.theta, self.grad, self.square_avg, lr, self.alpha, self.eps)
@@ -152,8 +150,8 @@ class Adam(Optimizer):
             params, lr, weight_decay=weight_decay, clip_value=clip_value, clip_norm=clip_norm
         )
         self.betas, self.eps, self.bias_correction = tuple(betas), eps, bias_correction
-        self.m = np.zeros_like(self.theta)
-        self.v = np.zeros_like(self.theta)
+        self.m = self.state_array()
+        self.v = self.state_array()
 
     def update(self, lr: float) -> None:
         updates.adam(self.theta, self.grad, self.m, self.v, self.steps, lr, *self.betas,
