@@ -14,6 +14,43 @@ from numpy.typing import ArrayLike
 
 from nnlearn.autodiff.ops import exp, lift, log, sum
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+from nnlearn.compiled import compiled
+
+
+def _class_indices(t: np.ndarray, classes: int) -> np.ndarray:
+    """``t`` as integer class indices in 0..classes−1, or a clear error."""
+    if not np.issubdtype(t.dtype, np.integer):
+        if not np.all(np.mod(t, 1) == 0):
+            raise ValueError("cross_entropy: target of shape (n_samples,) must hold class indices")
+        t = t.astype(np.intp)
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        raise ValueError(
+            f"cross_entropy: class index out of range: got {t.min()}..{t.max()}, "
+            f"expected 0..{classes - 1}"
+        )
+    return t
+
+
+@compiled
+def softmax_rows(z: np.ndarray, probabilities: np.ndarray, peak: np.ndarray,
+                 log_total: np.ndarray) -> None:
+    """Row by row, with m = max_j z_j: p_j = e^(z_j − m) / Σ_k e^(z_k − m), m and
+    log Σ_k e^(z_k − m), in one pass that never overflows.
+
+    log Σ_k e^(z_k) = m + log Σ_k e^(z_k − m) is left as two terms: −log p_j is then
+    log Σ_k e^(z_k − m) − (z_j − m), which keeps its digits when z_j is the peak.
+    """
+    for i in range(z.shape[0]):
+        peak[i] = z[i, 0]
+        for j in range(1, z.shape[1]):
+            peak[i] = max(peak[i], z[i, j])
+        total = 0.0
+        for j in range(z.shape[1]):
+            probabilities[i, j] = np.exp(z[i, j] - peak[i])
+            total += probabilities[i, j]
+        for j in range(z.shape[1]):
+            probabilities[i, j] /= total
+        log_total[i] = np.log(total)
 
 
 def logsumexp(x: Any, axis: int = -1, keepdims: bool = False) -> Tensor:
@@ -68,40 +105,38 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
         loss = softmax_cross_entropy(z.reshape(-1, classes), flat_target, reduction)
         return loss.reshape(positions) if reduction == "none" else loss
     n, classes = z.shape
+    scale = {"mean": 1 / builtins.max(n, 1), "sum": 1.0, "none": None}
+    if reduction not in scale:
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    probabilities = np.empty_like(z.data)
+    peak, log_total = np.empty((2, n), dtype=z.dtype)
+    softmax_rows(np.ascontiguousarray(z.data), probabilities, peak, log_total)
     if t.shape == (n,):
-        if not np.issubdtype(t.dtype, np.integer):
-            if not np.all(np.mod(t, 1) == 0):
-                raise ValueError(
-                    "cross_entropy: target of shape (n_samples,) must hold class indices"
-                )
-            t = t.astype(np.intp)
-        if t.size and (t.min() < 0 or t.max() >= classes):
-            raise ValueError(
-                f"cross_entropy: class index out of range: got {t.min()}..{t.max()}, "
-                f"expected 0..{classes - 1}"
-            )
-        target_dist = np.zeros(z.shape, dtype=z.dtype)
-        target_dist[np.arange(n), t] = 1
+        ones = (np.arange(n), _class_indices(t, classes))  # where the one-hot targets are 1
+        per_sample = log_total - (z.data[ones] - peak)  # −log softmax(z)_label
+        target_dist = None
     elif t.shape == z.shape:
         target_dist = t.astype(z.dtype, copy=False)
+        shifted = z.data - peak[:, None]
+        per_sample = np.sum(target_dist * (log_total[:, None] - shifted), axis=1)
     else:
         raise ValueError(
             f"cross_entropy: target of shape {t.shape}; expected ({n},) class indices or "
             f"({n}, {classes}) probabilities"
         )
-    shifted = z.data - np.max(z.data, axis=1, keepdims=True)
-    exps = np.exp(shifted)
-    total = exps.sum(axis=1, keepdims=True)
-    per_sample = -np.sum(target_dist * (shifted - np.log(total)), axis=1)
-    scale = {"mean": 1 / builtins.max(n, 1), "sum": 1.0, "none": None}
-    if reduction not in scale:
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
     def error() -> Tensor:
         """softmax(z) − t: recorded when the gradient is to be differentiated again,
-        otherwise straight from the forward pass's exponentials."""
-        p = softmax(z) if is_grad_enabled() else Tensor(exps / total)
-        return p - target_dist
+        otherwise from the forward pass's probabilities."""
+        if is_grad_enabled():
+            return softmax(z) - (np.eye(classes, dtype=z.dtype)[ones[1]]
+                                 if target_dist is None else target_dist)
+        p = probabilities.copy()
+        if target_dist is None:
+            p[ones] -= 1
+        else:
+            p -= target_dist
+        return Tensor(p)
 
     if reduction == "none":
         return record(per_sample, (z, lambda g, out: g.reshape(-1, 1) * error()))
