@@ -64,6 +64,39 @@ def test_parameters_and_gradients_are_views_of_the_flat_buffers():
         opt.zero_grad()
 
 
+def test_backward_writes_gradients_into_the_flat_buffer():
+    """After zero_grad, backward computes each gradient in the optimizer's buffer."""
+    net = nl.Sequential(nl.Dense(2, 3), nl.Dense(3, 1), nl.Dense(1, 1)).initialize(0)
+    opt = nl.optim.SGD(net.parameters(), lr=0.1)
+    x = np.random.default_rng(0).normal(size=(4, 2))
+    opt.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+    net[1](net[0](x)).sum().backward()  # the last layer is not reached
+    reached = net[0].parameters() + net[1].parameters()
+    assert all(p.grad is p.grad_buffer for p in reached) and net[2].weight.grad is None
+    flat = opt.grad  # reading the flat gradient counts unreached parameters as 0
+    assert all(np.shares_memory(p.grad, flat) for p in reached)
+    assert np.all(net[2].weight.grad == 0) and np.shares_memory(net[2].weight.grad, flat)
+    first = [p.grad.copy() for p in reached]
+    net[1](net[0](x)).sum().backward()  # without zero_grad, gradients add up
+    for p, g in zip(reached, first, strict=True):
+        np.testing.assert_allclose(p.grad, 2 * g, rtol=1e-15)
+    net[2].bias.grad = np.array([5.0])  # a gradient set by hand is taken into the update
+    before = net[2].bias.data.copy()
+    opt.step()
+    np.testing.assert_allclose(net[2].bias.data, before - 0.1 * 5.0, rtol=1e-15)
+
+
+def test_flat_buffers_are_aligned_and_staggered():
+    """θ, g, m and v start on a cache line and at distinct offsets modulo 4 KiB."""
+    net = nl.Sequential(nl.Dense(30, 20), nl.Dense(20, 3)).astype(np.float32)
+    opt = nl.optim.Adam(net.parameters())
+    addresses = [a.ctypes.data for a in (opt.theta, opt.grad, opt.m, opt.v)]
+    assert all(a % 64 == 0 for a in addresses)
+    assert len({a % 4096 for a in addresses}) == 4
+    assert opt.m.dtype == np.float32 and opt.m.shape == opt.theta.shape and not opt.m.any()
+
+
 def test_flat_gradient_is_the_gradient_of_the_empirical_risk():
     """opt.grad = (∂R/∂θ_1, ..., ∂R/∂θ_L), checked by central differences on each θ_i."""
     rng = np.random.default_rng(1)

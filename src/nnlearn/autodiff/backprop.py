@@ -9,7 +9,7 @@ order, found iteratively (no recursion limit on long graphs).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -36,7 +36,11 @@ def seed_gradient(output: Tensor, gradient: ArrayLike | None) -> Tensor:
 
 
 def backpropagate(
-    output: Tensor, seed: Tensor, wrt: Sequence[Tensor] | None, create_graph: bool
+    output: Tensor,
+    seed: Tensor,
+    wrt: Sequence[Tensor] | None,
+    create_graph: bool,
+    into: Callable[[Tensor], np.ndarray | None] | None = None,
 ) -> dict[Tensor, Tensor]:
     """Apply the VJP rules from ``output`` back to its inputs.
 
@@ -53,6 +57,10 @@ def backpropagate(
         Where to stop and report gradients. ``None`` means every leaf that requires grad.
     create_graph : bool
         Record the gradient computation, so that it can be differentiated again.
+    into : callable, optional
+        ``into(node)`` is an array where the gradient of ``node`` may be written (an
+        optimizer's flat buffer), or None. The first gradient reaching such a node is
+        computed straight into its array, which then holds the node's gradient.
 
     Returns
     -------
@@ -77,8 +85,29 @@ def backpropagate(
                     continue
                 if parent not in grads:
                     heapq.heappush(queue, (-parent._seq, parent))
-                accumulate(grads, parent, vjp(g, node), owned)
+                accumulate(grads, parent, vjp(g, node), owned, into)
     return result
+
+
+class ProductGradient:
+    """The gradient a @ b of a weight, not yet computed.
+
+    A first-order rule may return this instead of a Tensor: when the gradient goes to an
+    array given to backward (an optimizer's flat buffer), the product is computed straight
+    into it, not into a new array that is then copied or added there.
+    """
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: np.ndarray, b: np.ndarray) -> None:
+        self.a, self.b = a, b
+
+    def write_to(self, array: np.ndarray) -> None:
+        """array ← a @ b."""
+        np.matmul(self.a, self.b, out=array)
+
+    def tensor(self) -> Tensor:
+        return Tensor(self.a @ self.b)
 
 
 class SliceGradient:
@@ -95,6 +124,11 @@ class SliceGradient:
     def __init__(self, index: Any, values: np.ndarray, basic: bool) -> None:
         self.index, self.values, self.basic = index, values, basic
 
+    def write_to(self, array: np.ndarray) -> None:
+        """array ← zeros with the values at index."""
+        array.fill(0)
+        self.add_to(array)
+
     def add_to(self, array: np.ndarray) -> None:
         """array[index] += values (repeated integer indices add up)."""
         if self.basic:  # slices and integers never repeat an element
@@ -103,23 +137,42 @@ class SliceGradient:
             np.add.at(array, self.index, self.values)
 
 
+Gradient = Tensor | SliceGradient | ProductGradient
+
+
 def accumulate(
-    grads: dict[Tensor, Tensor], node: Tensor, g: Tensor | SliceGradient, owned: set[Tensor]
+    grads: dict[Tensor, Tensor],
+    node: Tensor,
+    g: Gradient,
+    owned: set[Tensor],
+    into: Callable[[Tensor], np.ndarray | None] | None = None,
 ) -> None:
-    """grads[node] += g; buffers in ``owned`` were made here and may be updated in place."""
+    """grads[node] += g; buffers in ``owned`` were made here and may be updated in place.
+
+    The first gradient of a node for which ``into`` gives an array is written there.
+    """
     total = grads.get(node)
-    if isinstance(g, SliceGradient):
+    if total is None and into is not None and (array := into(node)) is not None:
+        if isinstance(g, Tensor):
+            np.copyto(array, g.data)
+        else:
+            g.write_to(array)
+        grads[node] = Tensor(array)
+        owned.add(node)
+    elif isinstance(g, SliceGradient):
         if node not in owned:  # a buffer of our own, which later slices update in place
             base = np.zeros(node.shape, g.values.dtype) if total is None else total.data.copy()
             total = grads[node] = Tensor(base)
             owned.add(node)
         g.add_to(total.data)
-    elif total is None:
-        grads[node] = g
-    elif node in owned:
-        total.data += g.data
     else:
-        grads[node] = total + g
+        g = g.tensor() if isinstance(g, ProductGradient) else g
+        if total is None:
+            grads[node] = g
+        elif node in owned:
+            total.data += g.data
+        else:
+            grads[node] = total + g
 
 
 def _leading_to(output: Tensor, targets: set[Tensor]) -> set[Tensor]:

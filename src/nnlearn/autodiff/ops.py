@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nnlearn.autodiff.backprop import SliceGradient
+from nnlearn.autodiff.backprop import ProductGradient, SliceGradient
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
 from nnlearn.compiled import compiled, elementwise
 
@@ -327,7 +327,12 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         flat = linear(x.reshape(-1, x.shape[-1]), weight, bias)
         return flat.reshape((*x.shape[:-1], weight.shape[1]))
     data = x.data @ weight.data
-    edges = [(x, lambda g, out: g @ weight.T), (weight, lambda g, out: x.T @ g)]
+
+    def weight_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
+        """xᵀ g; to first order deferred, so that it can go straight to its destination."""
+        return x.T @ g if is_grad_enabled() else ProductGradient(x.data.T, g.data)
+
+    edges = [(x, lambda g, out: g @ weight.T), (weight, weight_vjp)]
     if bias is not None:
         bias = lift(bias, weight)
         if bias.shape != (weight.shape[1],):

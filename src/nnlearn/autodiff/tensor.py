@@ -80,16 +80,20 @@ class Tensor:
         The values.
     grad : numpy.ndarray or None
         ∂(output)/∂(this tensor), accumulated by :meth:`backward` on leaf tensors.
+    grad_buffer : numpy.ndarray or None
+        Where :meth:`backward` writes the gradient when ``grad`` is None (an optimizer
+        sets it to the tensor's view of its flat gradient); None: a new array.
     requires_grad : bool
         Whether gradients flow to this tensor.
     """
 
-    __slots__ = ("_edges", "_seq", "data", "grad", "requires_grad")
+    __slots__ = ("_edges", "_seq", "data", "grad", "grad_buffer", "requires_grad")
     __array_ufunc__ = None  # ndarray (op) Tensor defers to Tensor's reflected operator
 
     def __init__(self, data: np.ndarray, requires_grad: bool = False) -> None:
         self.data = data
         self.grad: np.ndarray | None = None
+        self.grad_buffer: np.ndarray | None = None
         self.requires_grad = requires_grad
         self._edges: tuple[tuple[Tensor, VJP], ...] = ()
         self._seq = next(_creation_order)
@@ -160,9 +164,11 @@ class Tensor:
                 "computation was created with requires_grad=True"
             )
         seed = backprop.seed_gradient(self, gradient)
-        for leaf, g in backprop.backpropagate(self, seed, wrt=None, create_graph=False).items():
+        found = backprop.backpropagate(self, seed, wrt=None, create_graph=False, into=_fresh_buffer)
+        for leaf, g in found.items():
             if leaf.grad is None:
-                leaf.grad = np.array(g.data, dtype=leaf.data.dtype, copy=True)
+                written = g.data is leaf.grad_buffer
+                leaf.grad = g.data if written else np.array(g.data, leaf.data.dtype, copy=True)
             else:
                 leaf.grad += g.data
 
@@ -269,6 +275,12 @@ class Tensor:
 
     def relu(self) -> Tensor:
         return ops.relu(self)
+
+
+def _fresh_buffer(node: Tensor) -> np.ndarray | None:
+    """The array where backward may write the gradient of ``node``: its grad_buffer,
+    while it holds no gradient yet."""
+    return node.grad_buffer if node.grad is None else None
 
 
 def _values(x: Any) -> Any:

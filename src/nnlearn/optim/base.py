@@ -1,11 +1,12 @@
 """The optimizer base class: one flat buffer for the parameters, one for their gradients.
 
 On construction the optimizer copies its trainable parameters into one contiguous array
-θ and makes every ``Parameter.data`` a view into it; likewise every ``Parameter.grad``
-becomes a view into one flat gradient array g. ``loss.backward()`` then accumulates
-straight into g, and an update is a few in-place NumPy calls over θ and g, whatever the
-number of layers. Convert the model's dtype (``Module.astype``) *before* making the
-optimizer.
+θ and makes every ``Parameter.data`` a view into it; every parameter's gradient likewise
+goes to its view of one flat gradient array g (its ``grad_buffer``). After
+``zero_grad()``, ``loss.backward()`` writes each gradient straight into g (a weight's
+xᵀδ is computed there, with no zero-filling and no addition), and an update is one or a
+few passes over θ and g, whatever the number of layers. Convert the model's dtype
+(``Module.astype``) *before* making the optimizer.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class Optimizer:
         if len(dtypes) > 1:
             raise ValueError(f"params: all parameters must share one dtype, got {dtypes}")
         self._lanes = itertools.count()
-        self.theta, self.grad = self._flatten(dtypes.pop())
+        self.theta, self._grad = self._flatten(dtypes.pop())
         self.steps = 0
 
     def state_array(self) -> np.ndarray:
@@ -116,7 +117,7 @@ class Optimizer:
             g = grad[start : start + size].reshape(p.shape)
             if p.grad is not None:
                 g[...] = p.grad
-            p.data, p.grad = data, g
+            p.data, p.grad, p.grad_buffer = data, g, g
             self._views.append((data, g))
             start += size
         return theta, grad
@@ -126,16 +127,28 @@ class Optimizer:
         """The learning rate of the next step."""
         return self.schedule(self.steps + 1)
 
+    @property
+    def grad(self) -> np.ndarray:
+        """The flat gradient g; a parameter that backward has not reached since
+        :meth:`zero_grad` counts 0, and a gradient assigned by hand is copied in."""
+        for p, (_, g) in zip(self.params, self._views, strict=True):
+            if p.grad is not g:
+                if p.grad is None:
+                    g.fill(0)
+                else:
+                    g[...] = p.grad
+                p.grad = g
+        return self._grad
+
     def zero_grad(self) -> None:
-        """Set every gradient to 0 (in the flat buffer, so backward accumulates into it)."""
-        self.grad.fill(0)
+        """Forget the gradients: the next backward writes each one into the flat buffer."""
         for p, (data, g) in zip(self.params, self._views, strict=True):
             if p.data is not data:
                 raise RuntimeError(
                     "a parameter's array was replaced after the optimizer was made "
                     "(e.g. by Module.astype); make the optimizer after converting the model"
                 )
-            p.grad = g
+            p.grad, p.grad_buffer = None, g
 
     def prepare_gradient(self) -> None:
         """Clip the gradient (by value, then by norm), then add the weight-decay term."""
