@@ -28,6 +28,7 @@ from timing import best_of
 
 import nnlearn as nl
 from nnlearn.optim import updates
+from nnlearn.optim.base import flat_zeros
 
 N, D, H, C, BATCH = 60_000, 784, 256, 10, 128
 
@@ -87,7 +88,7 @@ def big_epoch(repeats: int) -> None:
     weights = [p.data for p in nnlearn_net(sizes, "relu", np.float32).parameters()
                if p.ndim == 2]
     n_values = nnlearn_net(sizes, "relu", np.float32).n_parameters
-    theta, grad, m, v = (np.zeros(n_values, np.float32) for _ in range(4))
+    theta, grad, m, v = (flat_zeros(n_values, np.float32, lane) for lane in range(4))
 
     def run_floor() -> None:
         """What no NumPy implementation of the epoch can skip: each step's batch gather,

@@ -40,8 +40,11 @@ def test_adam_pass_matches_the_numpy_formula_and_keeps_the_dtype(dtype):
     expected_v = 0.999 * v + 0.001 * g.astype(np.float64) ** 2
     hat_m, hat_v = expected_m / (1 - 0.9**3), expected_v / (1 - 0.999**3)
     expected_theta = theta - 0.01 * hat_m / (np.sqrt(hat_v) + 1e-8)
-    updates.adam(theta, g, m, v, step=3, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8)
+    before, previous = theta.copy(), np.empty_like(theta)
+    updates.adam(theta, g, m, v, step=3, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8,
+                 previous=previous)
     assert theta.dtype == m.dtype == v.dtype == dtype
+    np.testing.assert_array_equal(previous, before)
     tol = 1e-5 if dtype == np.float32 else 1e-12
     for got, want in ((m, expected_m), (v, expected_v), (theta, expected_theta)):
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol)

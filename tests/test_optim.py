@@ -87,6 +87,20 @@ def test_backward_writes_gradients_into_the_flat_buffer():
     np.testing.assert_allclose(net[2].bias.data, before - 0.1 * 5.0, rtol=1e-15)
 
 
+@pytest.mark.parametrize("name", ["sgd", "adagrad", "rmsprop", "adam"])
+def test_step_keeps_the_previous_parameters_when_asked(name):
+    w = nl.Parameter([1.0, -2.0, 0.5])
+    opt = nl.optim.OPTIMIZERS.get(name)([w], lr=0.1)
+    previous = np.empty(3)
+    for _ in range(2):
+        before = w.data.copy()
+        opt.zero_grad()
+        (w * w).sum().backward()
+        opt.step(previous=previous)
+        np.testing.assert_array_equal(previous, before)
+        assert np.all(w.data != before)
+
+
 def test_flat_buffers_are_aligned_and_staggered():
     """θ, g, m and v start on a cache line and at distinct offsets modulo 4 KiB."""
     net = nl.Sequential(nl.Dense(30, 20), nl.Dense(20, 3)).astype(np.float32)

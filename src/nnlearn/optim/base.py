@@ -44,6 +44,12 @@ def flat_zeros(size: int, dtype: np.dtype, lane: int) -> np.ndarray:
     return raw[start : start + size * itemsize].view(dtype)
 
 
+def keep(previous: np.ndarray | None, theta: np.ndarray) -> None:
+    """previous ← θ, when asked for."""
+    if previous is not None:
+        np.copyto(previous, theta)
+
+
 def check_non_negative(name: str, value: float | None) -> None:
     """A clear error unless ``value`` is None or ≥ 0."""
     if value is not None and not value >= 0:
@@ -159,13 +165,21 @@ class Optimizer:
         if self.weight_decay:
             updates.weight_decay(self.grad, self.theta, self.weight_decay)
 
-    def step(self) -> None:
-        """One update from the current gradients (which it may modify in place)."""
+    def step(self, previous: np.ndarray | None = None) -> None:
+        """One update from the current gradients (which it may modify in place).
+
+        Parameters
+        ----------
+        previous : ndarray like θ, optional
+            Receives θ as it was before the update (``nl.fit`` keeps it, to restore the
+            last weights with a finite loss); Adam copies it within its pass.
+        """
         self.steps += 1
         self.prepare_gradient()
-        self.update(self.schedule(self.steps))
+        self.update(self.schedule(self.steps), previous)
 
-    def update(self, lr: float) -> None:
+    def update(self, lr: float, previous: np.ndarray | None = None) -> None:
+        """θ ← the rule's next θ, at learning rate ``lr``; θ is first copied to ``previous``."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

@@ -85,5 +85,5 @@ class LBFGS(Optimizer):
         self.theta[...] = self.result.x
         return float(self.result.fun)
 
-    def update(self, lr: float) -> None:
+    def update(self, lr: float, previous: np.ndarray | None = None) -> None:
         raise TypeError("LBFGS.step needs a closure that recomputes the loss")

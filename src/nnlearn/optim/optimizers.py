@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
-from nnlearn.optim.base import Optimizer, check_non_negative
+from nnlearn.optim.base import Optimizer, check_non_negative, keep
 from nnlearn.optim.schedules import Schedule
 from nnlearn.registry import Registry
 
@@ -70,7 +72,8 @@ class SGD(Optimizer):
         self.momentum, self.nesterov = momentum, nesterov
         self.velocity = self.state_array() if momentum else None
 
-    def update(self, lr: float) -> None:
+    def update(self, lr: float, previous: np.ndarray | None = None) -> None:
+        keep(previous, self.theta)
         updates.sgd(self.theta, self.grad, lr, self.velocity, self.momentum, self.nesterov,
                     first=self.steps == 1)
 
@@ -86,7 +89,8 @@ class Adagrad(Optimizer):
         self.eps = eps
         self.sum_squares = self.state_array()
 
-    def update(self, lr: float) -> None:
+    def update(self, lr: float, previous: np.ndarray | None = None) -> None:
+        keep(previous, self.theta)
         updates.adagrad(self.theta, self.grad, self.sum_squares, lr, self.eps)
 
 
@@ -102,7 +106,8 @@ class RMSProp(Optimizer):
         self.alpha, self.eps = alpha, eps
         self.square_avg = self.state_array()
 
-    def update(self, lr: float) -> None:
+    def update(self, lr: float, previous: np.ndarray | None = None) -> None:
+        keep(previous, self.theta)
         updates.rmsprop(self.theta, self.grad, self.square_avg, lr, self.alpha, self.eps)
 
 
@@ -153,6 +158,6 @@ class Adam(Optimizer):
         self.m = self.state_array()
         self.v = self.state_array()
 
-    def update(self, lr: float) -> None:
+    def update(self, lr: float, previous: np.ndarray | None = None) -> None:
         updates.adam(self.theta, self.grad, self.m, self.v, self.steps, lr, *self.betas,
-                     self.eps, self.bias_correction)
+                     self.eps, self.bias_correction, previous)

@@ -70,7 +70,8 @@ def sgd(theta: np.ndarray, g: np.ndarray, lr: float, velocity: np.ndarray | None
 
 @implements("adam_update", test=f"{TEST}::test_adam_tracks_torch_with_decay_and_clipping")
 def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: int, lr: float,
-         beta1: float, beta2: float, eps: float, bias_correction: bool = True) -> None:
+         beta1: float, beta2: float, eps: float, bias_correction: bool = True,
+         previous: np.ndarray | None = None) -> None:
     """One Adam step (``step`` counts from 1)::
 
         m_t = β₁ m_{t−1} + (1 − β₁) g_t
@@ -80,21 +81,25 @@ def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: i
 
     The last line is evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ:
     the same value, with the corrections folded into two scalars, so that one compiled
-    pass over the arrays (:func:`adam_pass`) does the whole step.
+    pass over the arrays (:func:`adam_pass`) does the whole step. ``previous``, if given,
+    receives θ_{t−1} in the same pass.
     """
     c1 = 1 - beta1**step if bias_correction else 1.0
     root_c2 = math.sqrt(1 - beta2**step) if bias_correction else 1.0
     scalar = theta.dtype.type  # float32 parameters stay float32 through the pass
-    adam_pass(theta, g, m, v, *map(scalar, (beta1, 1 - beta1, beta2, 1 - beta2,
-                                           lr * root_c2 / c1, eps * root_c2)))
+    adam_pass(theta, g, m, v, previous, *map(scalar, (beta1, 1 - beta1, beta2, 1 - beta2,
+                                                     lr * root_c2 / c1, eps * root_c2)))
 
 
 @compiled
-def adam_pass(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, beta1: float,
-              one_minus_beta1: float, beta2: float, one_minus_beta2: float, step_size: float,
-              eps: float) -> None:
-    """m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − step_size · m / (√v + ε)."""
+def adam_pass(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray,
+              previous: np.ndarray | None, beta1: float, one_minus_beta1: float, beta2: float,
+              one_minus_beta2: float, step_size: float, eps: float) -> None:
+    """m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;  θ ← θ − step_size · m / (√v + ε),
+    with θ first copied to ``previous`` unless it is None (a branch compiled away then)."""
     for i in range(theta.shape[0]):
+        if previous is not None:
+            previous[i] = theta[i]
         m[i] = beta1 * m[i] + one_minus_beta1 * g[i]
         v[i] = beta2 * v[i] + one_minus_beta2 * g[i] * g[i]
         theta[i] -= step_size * m[i] / (np.sqrt(v[i]) + eps)

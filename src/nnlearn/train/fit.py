@@ -195,7 +195,8 @@ def fit(
     opt = make_optimizer(optimizer, model, lr)
     callbacks = list(callbacks)
     history = History()
-    last_good = opt.theta.copy()  # the latest weights known to give a finite loss
+    last_good = opt.state_array()  # the latest weights known to give a finite loss
+    last_good[...] = opt.theta
     bar = Progress(epochs, progress)
     model.train()
     for callback in callbacks:
@@ -241,8 +242,7 @@ def _epoch(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable[..., Tens
             opt.theta[...] = last_good
             raise TrainingDiverged(epoch, number, scalar, history)
         value.backward()
-        np.copyto(last_good, opt.theta)
-        opt.step()
+        opt.step(previous=last_good)
         total += scalar * len(x_batch)
     return total / len(X)
 
