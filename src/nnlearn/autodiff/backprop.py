@@ -90,11 +90,11 @@ def backpropagate(
 
 
 class ProductGradient:
-    """The gradient a @ b of a weight, not yet computed.
+    """A gradient a @ b (a weight's xᵀδ, an input's δWᵀ), not yet computed.
 
-    A first-order rule may return this instead of a Tensor: when the gradient goes to an
-    array given to backward (an optimizer's flat buffer), the product is computed straight
-    into it, not into a new array that is then copied or added there.
+    A first-order rule may return this instead of a Tensor: it records nothing, and when
+    the gradient goes to an array given to backward (an optimizer's flat buffer), the
+    product is computed straight into it, not into a new array then copied or added there.
     """
 
     __slots__ = ("a", "b")

@@ -328,11 +328,15 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         return flat.reshape((*x.shape[:-1], weight.shape[1]))
     data = x.data @ weight.data
 
+    def input_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
+        """g Wᵀ (to first order a deferred product: no graph to record)."""
+        return g @ weight.T if is_grad_enabled() else ProductGradient(g.data, weight.data.T)
+
     def weight_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
         """xᵀ g; to first order deferred, so that it can go straight to its destination."""
         return x.T @ g if is_grad_enabled() else ProductGradient(x.data.T, g.data)
 
-    edges = [(x, lambda g, out: g @ weight.T), (weight, weight_vjp)]
+    edges = [(x, input_vjp), (weight, weight_vjp)]
     if bias is not None:
         bias = lift(bias, weight)
         if bias.shape != (weight.shape[1],):
