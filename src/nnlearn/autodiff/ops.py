@@ -342,8 +342,15 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         if bias.shape != (weight.shape[1],):
             raise ValueError(f"linear: bias of shape {bias.shape}, expected ({weight.shape[1]},)")
         data += bias.data
-        edges.append((bias, lambda g, out: sum(g, 0)))
+        edges.append((bias, bias_vjp))
     return record(data, *edges)
+
+
+def bias_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
+    """Σ_n g_n over the samples; to first order the product 1ᵀg (BLAS: twice NumPy's sum)."""
+    if is_grad_enabled():
+        return sum(g, 0)
+    return ProductGradient(np.ones(len(g.data), g.dtype), g.data)
 
 
 # ----- reductions --------------------------------------------------------------------
