@@ -125,20 +125,21 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
             f"({n}, {classes}) probabilities"
         )
 
-    def error() -> Tensor:
-        """softmax(z) − t: recorded when the gradient is to be differentiated again,
-        otherwise from the forward pass's probabilities."""
+    def error(g: Tensor, factor: float) -> Tensor:
+        """factor · g ⊙ (softmax(z) − t): recorded when the gradient is to be differentiated
+        again, otherwise computed in a copy of the forward pass's probabilities."""
         if is_grad_enabled():
-            return softmax(z) - (np.eye(classes, dtype=z.dtype)[ones[1]]
-                                 if target_dist is None else target_dist)
+            target = np.eye(classes, dtype=z.dtype)[ones[1]] if target_dist is None else target_dist
+            return (g * factor) * (softmax(z) - target)
         p = probabilities.copy()
         if target_dist is None:
             p[ones] -= 1
         else:
             p -= target_dist
+        p *= g.data * factor
         return Tensor(p)
 
     if reduction == "none":
-        return record(per_sample, (z, lambda g, out: g.reshape(-1, 1) * error()))
+        return record(per_sample, (z, lambda g, out: error(g.reshape(-1, 1), 1.0)))
     value = np.asarray(per_sample.sum() * scale[reduction], dtype=z.dtype)
-    return record(value, (z, lambda g, out: (g * scale[reduction]) * error()))
+    return record(value, (z, lambda g, out: error(g, scale[reduction])))
