@@ -17,18 +17,26 @@ from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
 from nnlearn.compiled import compiled
 
 
-def _class_indices(t: np.ndarray, classes: int) -> np.ndarray:
-    """``t`` as integer class indices in 0..classes−1, or a clear error."""
-    if not np.issubdtype(t.dtype, np.integer):
-        if not np.all(np.mod(t, 1) == 0):
-            raise ValueError("cross_entropy: target of shape (n_samples,) must hold class indices")
-        t = t.astype(np.intp)
-    if t.size and (t.min() < 0 or t.max() >= classes):
-        raise ValueError(
-            f"cross_entropy: class index out of range: got {t.min()}..{t.max()}, "
-            f"expected 0..{classes - 1}"
-        )
-    return t
+def _class_indices(t: np.ndarray) -> np.ndarray:
+    """``t`` as integer class indices, or a clear error (the range is checked with the loss)."""
+    if t.dtype.kind in "iu":
+        return t
+    if not np.all(np.mod(t, 1) == 0):
+        raise ValueError("cross_entropy: target of shape (n_samples,) must hold class indices")
+    return t.astype(np.intp)
+
+
+@compiled
+def label_losses(z: np.ndarray, labels: np.ndarray, peak: np.ndarray, log_total: np.ndarray,
+                 losses: np.ndarray) -> bool:
+    """losses_i = −log softmax(z_i)_{y_i} = log Σ_k e^(z_ik − m_i) − (z_{i,y_i} − m_i);
+    False (and stops) at a label outside 0..n_classes−1."""
+    for i in range(z.shape[0]):
+        label = labels[i]
+        if label < 0 or label >= z.shape[1]:
+            return False
+        losses[i] = log_total[i] - (z[i, label] - peak[i])
+    return True
 
 
 @compiled
@@ -110,10 +118,15 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     probabilities = np.empty_like(z.data)
     peak, log_total = np.empty((2, n), dtype=z.dtype)
-    softmax_rows(np.ascontiguousarray(z.data), probabilities, peak, log_total)
+    softmax_rows(z.data, probabilities, peak, log_total)
     if t.shape == (n,):
-        ones = (np.arange(n), _class_indices(t, classes))  # where the one-hot targets are 1
-        per_sample = log_total - (z.data[ones] - peak)  # −log softmax(z)_label
+        labels = _class_indices(t)
+        per_sample = np.empty(n, dtype=z.dtype)
+        if not label_losses(z.data, labels, peak, log_total, per_sample):
+            raise ValueError(
+                f"cross_entropy: class index out of range: got {labels.min()}..{labels.max()}, "
+                f"expected 0..{classes - 1}"
+            )
         target_dist = None
     elif t.shape == z.shape:
         target_dist = t.astype(z.dtype, copy=False)
@@ -129,11 +142,11 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
         """factor · g ⊙ (softmax(z) − t): recorded when the gradient is to be differentiated
         again, otherwise computed in a copy of the forward pass's probabilities."""
         if is_grad_enabled():
-            target = np.eye(classes, dtype=z.dtype)[ones[1]] if target_dist is None else target_dist
+            target = np.eye(classes, dtype=z.dtype)[labels] if target_dist is None else target_dist
             return (g * factor) * (softmax(z) - target)
         p = probabilities.copy()
         if target_dist is None:
-            p[ones] -= 1
+            p[np.arange(n), labels] -= 1
         else:
             p -= target_dist
         p *= g.data * factor
