@@ -256,3 +256,21 @@ def test_slice_gradients_accumulate_exactly_with_dense_ones():
     np.testing.assert_allclose(x.grad, expected, rtol=1e-12)
     recorded = nl.gradients(f(y := nl.tensor(data, requires_grad=True)), [y], create_graph=True)
     np.testing.assert_allclose(recorded[0].data, expected, rtol=1e-12)
+
+
+def test_grad_mode_switches_nest_and_restore():
+    switch_off = nl.no_grad()
+    with switch_off:
+        with nl.set_grad_enabled(True):
+            assert nl.is_grad_enabled()
+        with switch_off:  # the same object, entered again
+            assert not nl.is_grad_enabled()
+        assert not nl.is_grad_enabled()
+    assert nl.is_grad_enabled()
+
+    @nl.no_grad()
+    def depth(n):
+        assert not nl.is_grad_enabled()
+        return 0 if n == 0 else 1 + depth(n - 1)
+
+    assert depth(3) == 3 and nl.is_grad_enabled()

@@ -58,9 +58,9 @@ def backpropagate(
     create_graph : bool
         Record the gradient computation, so that it can be differentiated again.
     into : callable, optional
-        ``into(node)`` is an array where the gradient of ``node`` may be written (an
-        optimizer's flat buffer), or None. The first gradient reaching such a node is
-        computed straight into its array, which then holds the node's gradient.
+        ``into(leaf)`` is an array where the gradient of ``leaf`` may be written (an
+        optimizer's flat buffer), or None. The first gradient reaching such a leaf is
+        computed straight into its array, which then holds the leaf's gradient.
 
     Returns
     -------
@@ -149,10 +149,10 @@ def accumulate(
 ) -> None:
     """grads[node] += g; buffers in ``owned`` were made here and may be updated in place.
 
-    The first gradient of a node for which ``into`` gives an array is written there.
+    The first gradient of a leaf for which ``into`` gives an array is written there.
     """
     total = grads.get(node)
-    if total is None and into is not None and (array := into(node)) is not None:
+    if total is None and into is not None and not node._edges and (array := into(node)) is not None:
         if isinstance(g, Tensor):
             np.copyto(array, g.data)
         else:

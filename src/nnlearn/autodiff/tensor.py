@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -38,17 +38,22 @@ def is_grad_enabled() -> bool:
     return _GradMode.enabled
 
 
-@contextlib.contextmanager
-def set_grad_enabled(mode: bool) -> Iterator[None]:
-    """Context manager switching recording on (``True``) or off (``False``)."""
-    previous, _GradMode.enabled = _GradMode.enabled, bool(mode)
-    try:
-        yield
-    finally:
-        _GradMode.enabled = previous
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Context manager switching recording on (``True``) or off (``False``); re-entrant."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(_GradMode.enabled)
+        _GradMode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self._previous.pop()
 
 
-class no_grad(contextlib.ContextDecorator):
+class no_grad(set_grad_enabled):
     """Switch recording off: inside, operations build no graph (faster, less memory).
 
     Examples
@@ -61,11 +66,8 @@ class no_grad(contextlib.ContextDecorator):
     False
     """
 
-    def __enter__(self) -> None:
-        self._previous, _GradMode.enabled = _GradMode.enabled, False
-
-    def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self._previous
+    def __init__(self) -> None:
+        super().__init__(False)
 
 
 class Tensor:
