@@ -64,6 +64,7 @@ TORCH = SimpleNamespace(
     clip=torch.clamp,
     matmul=torch.matmul,
     linear=_linear,
+    linear_relu=lambda x, weight, bias=None: torch.relu(_linear(x, weight, bias)),
     sum=_reduce(torch.sum),
     mean=_reduce(torch.mean),
     max=_reduce(torch.amax),

@@ -82,6 +82,17 @@ CASES = {
         normal(3, 2),
         normal(2),
     ),
+    "linear_relu": (  # the fused ReLU layer; the product keeps both sides of the kink
+        lambda B, x, w, b: B.linear_relu(x, w, b) * B.tanh(x @ w),
+        normal(6, 3),
+        normal(3, 4),
+        normal(4),
+    ),
+    "linear_relu_sequence_no_bias": (
+        lambda B, x, w: B.linear_relu(x, w) ** 2,
+        normal(2, 5, 3),
+        normal(3, 4),
+    ),
     # reductions
     "sum_all": (lambda B, x: B.sum(x * x), normal(2, 3)),
     "sum_axes": (lambda B, x: B.sum(x, (0, 2)) + B.sum(x, -1).sum(0), normal(2, 3, 4)),

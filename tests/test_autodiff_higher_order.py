@@ -40,6 +40,13 @@ def network_cross_entropy(B, theta):
     return B.softmax_cross_entropy(logits, B.const(LABELS))
 
 
+def network_relu(B, theta):
+    """A fused ReLU layer: its Hessian is that of the linear pieces (the mask is constant)."""
+    w1, b1, w2, b2 = unpack(theta)
+    logits = B.linear(B.linear_relu(B.const(X), w1, b1), w2, b2)
+    return B.softmax_cross_entropy(logits, B.const(LABELS))
+
+
 SCALAR_FUNCTIONS = {
     "rosenbrock": (
         lambda B, x: B.sum(100 * (x[1:] - x[:-1] ** 2) ** 2 + (1 - x[:-1]) ** 2),
@@ -78,6 +85,7 @@ SCALAR_FUNCTIONS = {
     ),
     "network_mse": (network_mse, 0.5 * RNG.standard_normal(N_PARAMS)),
     "network_cross_entropy": (network_cross_entropy, 0.5 * RNG.standard_normal(N_PARAMS)),
+    "network_relu": (network_relu, 0.5 * RNG.standard_normal(N_PARAMS)),
 }
 
 

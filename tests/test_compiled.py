@@ -70,3 +70,22 @@ def test_compiles_without_a_writable_cache(monkeypatch):
         return 2.0 * x
 
     assert compiled(twice)(1.5) == 3.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_relu_layer_equals_relu_of_linear(dtype):
+    rng = np.random.default_rng(3)
+    x, w, b = (rng.standard_normal(s).astype(dtype) for s in ((7, 5), (5, 4), (4,)))
+    x[0, 0] = np.nan  # NaN stays NaN, as in relu
+    fused = [nl.tensor(a, requires_grad=True) for a in (x, w, b)]
+    plain = [nl.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out_fused, out_plain = nl.linear_relu(*fused), nl.relu(nl.linear(*plain))
+    assert out_fused.dtype == dtype
+    np.testing.assert_array_equal(out_fused.data, out_plain.data)
+    seed = rng.standard_normal((7, 4)).astype(dtype)
+    out_fused.backward(seed)
+    out_plain.backward(seed)
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    for ours, reference in zip(fused, plain, strict=True):
+        assert ours.grad.dtype == dtype
+        np.testing.assert_allclose(ours.grad, reference.grad, rtol=tol, atol=tol)

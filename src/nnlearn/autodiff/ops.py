@@ -317,33 +317,98 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     -------
     Tensor of shape (..., out_features)
     """
-    x, weight = lift(x), lift(weight)
-    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[0]:
-        raise ValueError(
-            f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}; "
-            "expected (..., in_features) and (in_features, out_features)"
-        )
+    x, weight, bias = _check_linear("linear", x, weight, bias)
     if x.ndim != 2:
         flat = linear(x.reshape(-1, x.shape[-1]), weight, bias)
         return flat.reshape((*x.shape[:-1], weight.shape[1]))
     data = x.data @ weight.data
+    edges = [(x, lambda g, out: input_gradient(g, weight)),
+             (weight, lambda g, out: weight_gradient(x, g))]
+    if bias is not None:
+        data += bias.data
+        edges.append((bias, lambda g, out: bias_gradient(g)))
+    return record(data, *edges)
 
-    def input_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
-        """g Wᵀ (to first order a deferred product: no graph to record)."""
-        return g @ weight.T if is_grad_enabled() else ProductGradient(g.data, weight.data.T)
 
-    def weight_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
-        """xᵀ g; to first order deferred, so that it can go straight to its destination."""
-        return x.T @ g if is_grad_enabled() else ProductGradient(x.data.T, g.data)
+# The gradients of a = x W + b given δ = ∂L/∂a: to first order deferred products, which
+# record nothing and can be computed straight into their destination.
+def input_gradient(delta: Tensor, weight: Tensor) -> Tensor | ProductGradient:
+    """∂L/∂x = δ Wᵀ."""
+    if is_grad_enabled():
+        return delta @ weight.T
+    return ProductGradient(delta.data, weight.data.T)
 
-    edges = [(x, input_vjp), (weight, weight_vjp)]
+
+def weight_gradient(x: Tensor, delta: Tensor) -> Tensor | ProductGradient:
+    """∂L/∂W = xᵀ δ."""
+    if is_grad_enabled():
+        return x.T @ delta
+    return ProductGradient(x.data.T, delta.data)
+
+
+def bias_gradient(delta: Tensor) -> Tensor | ProductGradient:
+    """∂L/∂b = Σ_n δ_n = 1ᵀδ (BLAS's product takes half the time of NumPy's sum)."""
+    if is_grad_enabled():
+        return sum(delta, 0)
+    return ProductGradient(np.ones(len(delta.data), delta.dtype), delta.data)
+
+
+def _check_linear(name: str, x: Any, weight: Any, bias: Any) -> tuple[Tensor, Tensor, Any]:
+    """x, weight and bias as Tensors of fitting shapes, or a clear error."""
+    x, weight = lift(x), lift(weight)
+    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[0]:
+        raise ValueError(
+            f"{name}: input of shape {x.shape} does not fit weight of shape {weight.shape}; "
+            "expected (..., in_features) and (in_features, out_features)"
+        )
     if bias is not None:
         bias = lift(bias, weight)
         if bias.shape != (weight.shape[1],):
-            raise ValueError(f"linear: bias of shape {bias.shape}, expected ({weight.shape[1]},)")
-        data += bias.data
-        edges.append((bias, bias_vjp))
+            raise ValueError(f"{name}: bias of shape {bias.shape}, expected ({weight.shape[1]},)")
+    return x, weight, bias
+
+
+def linear_relu(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """A layer of rectified linear units, max(0, x W + b), as one primitive.
+
+    The values and gradients of ``relu(linear(x, weight, bias))`` with one node instead
+    of two: the bias and the rectification in one compiled pass, and backward's
+    δ = g ⊙ [a ≥ 0] computed once for the three gradients δWᵀ, xᵀδ and 1ᵀδ. Gradients of
+    gradients are recorded from the same rules written with operations.
+    """
+    x, weight, bias = _check_linear("linear_relu", x, weight, bias)
+    if x.ndim != 2:
+        flat = linear_relu(x.reshape(-1, x.shape[-1]), weight, bias)
+        return flat.reshape((*x.shape[:-1], weight.shape[1]))
+    potential = x.data @ weight.data
+    shift = bias.data if bias is not None else np.zeros(weight.shape[1], potential.dtype)
+    data = np.empty_like(potential)
+    bias_relu_kernel(potential, shift, data)
+    first_order: dict[str, Any] = {}  # δ of the latest g, shared by the three rules
+
+    def delta(g: Tensor) -> Tensor:
+        """δ = g ⊙ [a ≥ 0], the gradient of the potential a (computed once per g)."""
+        if is_grad_enabled():
+            return _where_nonnegative(g, Tensor(potential))
+        if first_order.get("g") is not g:
+            first_order.update(g=g, delta=elementwise(nonnegative_mask_kernel, g.data, potential))
+        return Tensor(first_order["delta"])
+
+    edges = [(x, lambda g, out: input_gradient(delta(g), weight)),
+             (weight, lambda g, out: weight_gradient(x, delta(g)))]
+    if bias is not None:
+        edges.append((bias, lambda g, out: bias_gradient(delta(g))))
     return record(data, *edges)
+
+
+@compiled
+def bias_relu_kernel(potential: np.ndarray, bias: np.ndarray, out: np.ndarray) -> None:
+    """potential ← potential + b, row by row, and out = max(0, potential); NaN stays NaN."""
+    for i in range(potential.shape[0]):
+        for j in range(potential.shape[1]):
+            value = potential[i, j] + bias[j]
+            potential[i, j] = value
+            out[i, j] = 0 if value < 0 else value
 
 
 def bias_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
