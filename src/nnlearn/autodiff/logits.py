@@ -28,14 +28,16 @@ def _class_indices(t: np.ndarray) -> np.ndarray:
 
 @compiled
 def label_losses(z: np.ndarray, labels: np.ndarray, peak: np.ndarray, log_total: np.ndarray,
-                 losses: np.ndarray) -> bool:
-    """losses_i = −log softmax(z_i)_{y_i} = log Σ_k e^(z_ik − m_i) − (z_{i,y_i} − m_i);
+                 losses: np.ndarray, residual: np.ndarray) -> bool:
+    """losses_i = −log softmax(z_i)_{y_i} = log Σ_k e^(z_ik − m_i) − (z_{i,y_i} − m_i), and
+    residual_{i,y_i} −= 1 (softmax(z) becomes softmax(z) − t, the gradient's direction);
     False (and stops) at a label outside 0..n_classes−1."""
     for i in range(z.shape[0]):
         label = labels[i]
         if label < 0 or label >= z.shape[1]:
             return False
         losses[i] = log_total[i] - (z[i, label] - peak[i])
+        residual[i, label] -= 1
     return True
 
 
@@ -116,22 +118,23 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
     scale = {"mean": 1 / builtins.max(n, 1), "sum": 1.0, "none": None}
     if reduction not in scale:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    probabilities = np.empty_like(z.data)
+    residual = np.empty_like(z.data)  # softmax(z), then softmax(z) − t
     peak, log_total = np.empty((2, n), dtype=z.dtype)
-    softmax_rows(z.data, probabilities, peak, log_total)
+    softmax_rows(z.data, residual, peak, log_total)
     if t.shape == (n,):
         labels = _class_indices(t)
         per_sample = np.empty(n, dtype=z.dtype)
-        if not label_losses(z.data, labels, peak, log_total, per_sample):
+        if not label_losses(z.data, labels, peak, log_total, per_sample, residual):
             raise ValueError(
                 f"cross_entropy: class index out of range: got {labels.min()}..{labels.max()}, "
                 f"expected 0..{classes - 1}"
             )
-        target_dist = None
+        target = None  # one-hot, made only for gradients of gradients
     elif t.shape == z.shape:
-        target_dist = t.astype(z.dtype, copy=False)
+        target = t.astype(z.dtype, copy=False)
         shifted = z.data - peak[:, None]
-        per_sample = np.sum(target_dist * (log_total[:, None] - shifted), axis=1)
+        per_sample = np.sum(target * (log_total[:, None] - shifted), axis=1)
+        residual -= target
     else:
         raise ValueError(
             f"cross_entropy: target of shape {t.shape}; expected ({n},) class indices or "
@@ -140,17 +143,11 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
 
     def error(g: Tensor, factor: float) -> Tensor:
         """factor · g ⊙ (softmax(z) − t): recorded when the gradient is to be differentiated
-        again, otherwise computed in a copy of the forward pass's probabilities."""
+        again, otherwise scaled from the forward pass's residual."""
         if is_grad_enabled():
-            target = np.eye(classes, dtype=z.dtype)[labels] if target_dist is None else target_dist
-            return (g * factor) * (softmax(z) - target)
-        p = probabilities.copy()
-        if target_dist is None:
-            p[np.arange(n), labels] -= 1
-        else:
-            p -= target_dist
-        p *= g.data * factor
-        return Tensor(p)
+            t_dense = np.eye(classes, dtype=z.dtype)[labels] if target is None else target
+            return (g * factor) * (softmax(z) - t_dense)
+        return Tensor(residual * (g.data * factor))
 
     if reduction == "none":
         return record(per_sample, (z, lambda g, out: error(g.reshape(-1, 1), 1.0)))

@@ -8,6 +8,7 @@ not here (softmax, softplus's cousins, the losses, ...) is composed from these.
 from __future__ import annotations
 
 import builtins
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -350,7 +351,15 @@ def bias_gradient(delta: Tensor) -> Tensor | ProductGradient:
     """∂L/∂b = Σ_n δ_n = 1ᵀδ (BLAS's product takes half the time of NumPy's sum)."""
     if is_grad_enabled():
         return sum(delta, 0)
-    return ProductGradient(np.ones(len(delta.data), delta.dtype), delta.data)
+    return ProductGradient(_ones(len(delta.data), delta.dtype), delta.data)
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept: batches repeat their size."""
+    ones = np.ones(n, dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 def _check_linear(name: str, x: Any, weight: Any, bias: Any) -> tuple[Tensor, Tensor, Any]:
