@@ -63,6 +63,6 @@ def add_scaled(y: np.ndarray, alpha: float, x: np.ndarray) -> None:
 def elementwise(kernel: Callable[..., None], *inputs: np.ndarray) -> np.ndarray:
     """A new array like ``inputs[0]``, filled by ``kernel(*flat inputs, flat out)``."""
     out = np.empty(inputs[0].shape, inputs[0].dtype)
-    kernel(*(np.ascontiguousarray(a).reshape(-1) for a in inputs), out.reshape(-1))
+    kernel(*[a.ravel() for a in inputs], out.ravel())  # views, unless an input is strided
     return out
 
