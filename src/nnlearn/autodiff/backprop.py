@@ -47,7 +47,7 @@ def backpropagate(
     The nodes are visited in decreasing order of creation, kept in a heap: every node is
     created after its inputs, so this is a topological order (children before parents),
     found iteratively, and a node is reached only once all the gradient flowing into it
-    has been summed.
+    has been summed. Leaves and targets are not visited: their gradients are the result.
 
     Parameters
     ----------
@@ -68,25 +68,23 @@ def backpropagate(
         Tensor -> gradient, for the tensors of ``wrt`` (or the leaves) that were reached.
     """
     targets = set(wrt) if wrt is not None else set()
+    if output in targets or not output._edges:
+        return {output: seed}
     needed = _leading_to(output, targets) if wrt is not None else None
     grads: dict[Tensor, Tensor] = {output: seed}
-    owned: set[Tensor] = set()  # gradient buffers created by slices (first order only)
+    owned: set[Tensor] = set()  # gradient buffers made here, which may be updated in place
     queue = [(-output._seq, output)]
-    result: dict[Tensor, Tensor] = {}
     with set_grad_enabled(create_graph):
         while queue:
             node = heapq.heappop(queue)[1]
             g = grads.pop(node)
-            if node in targets or not node._edges:
-                result[node] = g
-                continue
             for parent, vjp in node._edges:
                 if needed is not None and parent not in needed:
                     continue
-                if parent not in grads:
+                if parent not in grads and parent._edges and parent not in targets:
                     heapq.heappush(queue, (-parent._seq, parent))
                 accumulate(grads, parent, vjp(g, node), owned, into)
-    return result
+    return grads  # the visited nodes were taken out: the leaves and targets reached remain
 
 
 class ProductGradient:
