@@ -5,7 +5,7 @@ import pytest
 from sklearn.metrics import accuracy_score, r2_score
 
 import nnlearn as nl
-from nnlearn.train import TrainingDiverged
+from nnlearn.train import TrainingDiverged, data
 
 
 def regression_data(n=60, seed=0):
@@ -247,3 +247,12 @@ def test_dropout_masks_follow_the_seed_given_to_initialize():
         return nl.fit(net, X, y, lr=0.01, epochs=3, random_state=0)["loss"]
 
     assert run() == run()
+
+
+def test_data_checks_tell_large_finite_values_from_infinite_ones():
+    net = nl.Dense(2, 1).astype(np.float32)
+    X = np.full((4, 2), 3e38, np.float32)  # their sum overflows; each is finite
+    assert data.check_inputs(net, X) is X
+    X[1, 1] = -np.inf
+    with pytest.raises(ValueError, match="X contains 1 NaN or infinite"):
+        data.check_inputs(net, X)
