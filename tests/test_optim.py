@@ -60,8 +60,11 @@ def test_parameters_and_gradients_are_views_of_the_flat_buffers():
     net(np.ones((4, 2))).sum().backward()
     assert np.any(opt.grad != 0)
     net.astype(np.float32)
-    with pytest.raises(RuntimeError, match="make the optimizer after converting"):
-        opt.zero_grad()
+    net(np.ones((4, 2), np.float32)).sum().backward()  # a new gradient, not the old buffer
+    assert all(p.grad.dtype == np.float32 for p in net.parameters())
+    for stale in (opt.zero_grad, lambda: opt.grad, opt.step):
+        with pytest.raises(RuntimeError, match="make the optimizer after converting"):
+            stale()
 
 
 def test_backward_writes_gradients_into_the_flat_buffer():

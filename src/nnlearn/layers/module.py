@@ -168,8 +168,8 @@ class Module:
         Make the optimizer after converting: conversion replaces the parameter arrays.
         """
         dtype = as_float_dtype(dtype)
-        for p in self.parameters():
-            p.data, p.grad = p.data.astype(dtype), None
+        for p in self.parameters():  # detached from any optimizer's flat buffers
+            p.data, p.grad, p.grad_buffer = p.data.astype(dtype), None, None
         for module in self.modules():
             for name in module.buffers:
                 setattr(module, name, getattr(module, name).astype(dtype))

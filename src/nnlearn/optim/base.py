@@ -12,7 +12,7 @@ few passes over θ and g, whatever the number of layers. Convert the model's dty
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -137,7 +137,7 @@ class Optimizer:
     def grad(self) -> np.ndarray:
         """The flat gradient g; a parameter that backward has not reached since
         :meth:`zero_grad` counts 0, and a gradient assigned by hand is copied in."""
-        for p, (_, g) in zip(self.params, self._views, strict=True):
+        for p, g in self._gradient_views():
             if p.grad is not g:
                 if p.grad is None:
                     g.fill(0)
@@ -148,13 +148,18 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Forget the gradients: the next backward writes each one into the flat buffer."""
+        for p, g in self._gradient_views():
+            p.grad, p.grad_buffer = None, g
+
+    def _gradient_views(self) -> Iterator[tuple[Parameter, np.ndarray]]:
+        """Each parameter with its view of g, once its values are checked to be θ's."""
         for p, (data, g) in zip(self.params, self._views, strict=True):
             if p.data is not data:
                 raise RuntimeError(
                     "a parameter's array was replaced after the optimizer was made "
                     "(e.g. by Module.astype); make the optimizer after converting the model"
                 )
-            p.grad, p.grad_buffer = None, g
+            yield p, g
 
     def prepare_gradient(self) -> None:
         """Clip the gradient (by value, then by norm), then add the weight-decay term."""
