@@ -105,7 +105,7 @@ class ProductGradient:
         np.matmul(self.a, self.b, out=array)
 
     def tensor(self) -> Tensor:
-        return Tensor(self.a @ self.b)
+        return Tensor(np.dot(self.a, self.b))  # np.dot: the same BLAS call as @, less dispatch
 
 
 class SliceGradient:
