@@ -148,3 +148,12 @@ def test_a_shared_parameter_is_counted_and_optimized_once():
     opt.zero_grad()
     net(np.ones((2, 3))).sum().backward()
     assert np.shares_memory(first.weight.grad, opt.grad)
+
+
+def test_relu_dense_layer_is_one_fused_node():
+    """σ(xW + b) with ReLU is recorded as one node whose inputs are the parameters."""
+    layer = nl.Dense(3, 2, activation="relu", random_state=0)
+    out = layer(np.ones((4, 3)))
+    assert [parent for parent, _ in out._edges] == [layer.weight, layer.bias]  # x needs none
+    plain = nl.Dense(3, 2, activation="tanh", random_state=0)(np.ones((4, 3)))
+    assert all(parent.requires_grad and parent._edges for parent, _ in plain._edges)

@@ -50,6 +50,9 @@ class Activation:
         Bound parameters (α of ELU and PReLU, the slope of the leaky ReLU).
     elementwise : bool
         Whether σ acts on each value separately.
+    fused_layer : callable or None
+        ``(x, weight, bias) -> σ(x W + b)`` as one primitive (fewer passes and graph
+        nodes), which :class:`~nnlearn.layers.Dense` calls when there is one.
     """
 
     name: str
@@ -58,6 +61,7 @@ class Activation:
     equation: str
     options: dict[str, Any] = field(default_factory=dict)
     elementwise: bool = True
+    fused_layer: Callable[..., Tensor] | None = None
 
     def __call__(self, x: Tensor | ArrayLike) -> Any:
         """σ(x): a Tensor for a Tensor, an array for anything else."""
@@ -99,11 +103,13 @@ def _activation(
     derivative: Callable[..., np.ndarray],
     equation: str,
     elementwise: bool = True,
+    fused_layer: Callable[..., Tensor] | None = None,
     **options: Any,
 ) -> Callable[[Callable[..., Tensor]], Activation]:
     def decorate(function: Callable[..., Tensor]) -> Activation:
         implements(equation, test=TEST)(function)
-        activation = Activation(name, function, derivative, equation, options, elementwise)
+        activation = Activation(name, function, derivative, equation, options, elementwise,
+                                fused_layer)
         return ACTIVATIONS.register(name, *aliases)(activation)
 
     return decorate
@@ -167,7 +173,10 @@ def arctan(x: Tensor) -> Tensor:
 
 
 @_activation(
-    "relu", derivative=lambda x, f: (x >= 0).astype(x.dtype), equation="rectified_linear_unit"
+    "relu",
+    derivative=lambda x, f: (x >= 0).astype(x.dtype),
+    equation="rectified_linear_unit",
+    fused_layer=ops.linear_relu,
 )
 def relu(x: Tensor) -> Tensor:
     """f(x) = max(0, x); f'(x) = 1 for x ≥ 0, else 0."""

@@ -87,8 +87,8 @@ class Dense(Module):
 
     def forward(self, x: Tensor) -> Tensor:
         check_features("Dense", x, self.n_in)
-        if self.activation.name == "relu":  # the commonest layer, as one fused primitive
-            return ops.linear_relu(x, self.weight, self.bias)
+        if self.activation.fused_layer is not None:  # σ(xW + b) as one primitive (ReLU)
+            return self.activation.fused_layer(x, self.weight, self.bias)
         return self.activation(ops.linear(x, self.weight, self.bias))
 
     def config(self) -> dict[str, Any]:
