@@ -85,7 +85,7 @@ def bench_hopfield(n_units=1000, n_patterns=50, n_probes=1000, loop_probes=3):
 
 
 def bench_capacity(n_units=1000):
-    from nnlearn.models.hopfield_capacity import THEORETICAL_CAPACITY, capacity_curve
+    from nnlearn.models.energy.hopfield_capacity import THEORETICAL_CAPACITY, capacity_curve
 
     start = time.perf_counter()
     curve = capacity_curve(n_units, loads=np.arange(0.05, 0.2501, 0.0125), random_state=0)

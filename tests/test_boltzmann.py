@@ -14,8 +14,8 @@ from nnlearn.models import (
     metropolis_acceptance,
     metropolis_ratio,
 )
-from nnlearn.models.annealing import SCHEDULES, temperatures
-from nnlearn.models.binary import binary_states
+from nnlearn.models.energy.annealing import SCHEDULES, temperatures
+from nnlearn.models.energy.binary import binary_states
 
 
 def random_machine(n, seed, scale=1.0, n_visible=None):
@@ -265,7 +265,7 @@ def test_bad_input_is_rejected():
 
 
 def test_continuous_partition_function_of_gaussian_energies():
-    from nnlearn.models.continuous_partition import continuous_partition_function
+    from nnlearn.models.energy.continuous_partition import continuous_partition_function
 
     # E(s) = s²/2 gives Z(T) = √(2πT); in 2-d with E = (s1² + 4 s2²)/2, Z = 2πT / 2.
     for T in (0.5, 1.0, 3.0):

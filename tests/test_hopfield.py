@@ -5,7 +5,7 @@ import pytest
 
 import nnlearn as nl
 from nnlearn.models import Hopfield
-from nnlearn.models.hopfield_capacity import THEORETICAL_CAPACITY, capacity_curve
+from nnlearn.models.energy.hopfield_capacity import THEORETICAL_CAPACITY, capacity_curve
 
 
 def random_patterns(rng, n, length):

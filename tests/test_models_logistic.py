@@ -6,7 +6,7 @@ import torch
 
 import nnlearn as nl
 from nnlearn.models import LogisticNeuron, PolynomialFeatures, logistic_hypothesis
-from nnlearn.models.logistic_neuron import DELTAS
+from nnlearn.models.neurons.logistic_neuron import DELTAS
 
 
 @pytest.mark.parametrize("loss", ["bce", "squared"])

@@ -295,5 +295,6 @@ def test_lbfgs_reaches_sklearns_final_loss():
     sk_loss = 0.5 * np.mean((sk.predict(X) - y) ** 2)  # scikit-learn's squared_error / 2
     ours = history["loss"][-1]
     assert ours == pytest.approx(0.5 * np.mean((net(X).data[:, 0] - y) ** 2), rel=1e-9)
-    assert abs(ours - sk_loss) <= 0.01 * sk_loss
+    # at least as low as scikit-learn's (1.9 stops its L-BFGS about 1.6% higher here)
+    assert ours <= 1.01 * sk_loss
     assert ours < 0.1 * 0.5 * np.var(y)  # and it really learned

@@ -8,8 +8,8 @@ from sklearn.neural_network import BernoulliRBM
 
 import nnlearn as nl
 from nnlearn.models import RBM, BoltzmannMachine
-from nnlearn.models.binary import binary_states
-from nnlearn.models.rbm import NotFittedError
+from nnlearn.models.energy.binary import binary_states
+from nnlearn.models.energy.rbm import NotFittedError
 
 
 def random_rbm(n_visible, n_hidden, seed):

@@ -1,51 +1,15 @@
-"""The classic models with their own learning rules.
+"""The classic models with their own learning rules, in two families: ``neurons`` (the
+classic neurons) and ``energy`` (Hopfield networks and Boltzmann machines).
 
 >>> import nnlearn as nl
 >>> nl.models.Hopfield(4).store([[1, -1, 1, -1]]).weights[0].tolist()
 [0.0, -0.25, 0.25, -0.25]
 """
 
-from nnlearn.models.acceptance import (
-    ACCEPTANCE,
-    boltzmann_acceptance,
-    metropolis_acceptance,
-    metropolis_ratio,
-)
-from nnlearn.models.adaline import Adaline
-from nnlearn.models.annealing import SCHEDULES
 from nnlearn.models.base import ConvergenceWarning, NotFittedError
-from nnlearn.models.boltzmann import AnnealResult, BoltzmannMachine
-from nnlearn.models.divergence import kl_divergence
-from nnlearn.models.hopfield import Hopfield, RecallTrace
-from nnlearn.models.hopfield_capacity import capacity_curve
-from nnlearn.models.logistic_neuron import LogisticNeuron, logistic_hypothesis
-from nnlearn.models.mcculloch_pitts import McCullochPitts
-from nnlearn.models.perceptron import Perceptron
-from nnlearn.models.polynomial import PolynomialFeatures, degree_sweep, polyfit, polyval
-from nnlearn.models.rbm import RBM
+from nnlearn.models.energy import *  # noqa: F403  (listed in energy.__all__)
+from nnlearn.models.energy import __all__ as _energy_names
+from nnlearn.models.neurons import *  # noqa: F403  (listed in neurons.__all__)
+from nnlearn.models.neurons import __all__ as _neuron_names
 
-__all__ = [
-    "ACCEPTANCE",
-    "RBM",
-    "SCHEDULES",
-    "Adaline",
-    "AnnealResult",
-    "BoltzmannMachine",
-    "ConvergenceWarning",
-    "Hopfield",
-    "LogisticNeuron",
-    "McCullochPitts",
-    "NotFittedError",
-    "Perceptron",
-    "PolynomialFeatures",
-    "RecallTrace",
-    "boltzmann_acceptance",
-    "capacity_curve",
-    "degree_sweep",
-    "kl_divergence",
-    "logistic_hypothesis",
-    "metropolis_acceptance",
-    "metropolis_ratio",
-    "polyfit",
-    "polyval",
-]
+__all__ = ["ConvergenceWarning", "NotFittedError", *_neuron_names, *_energy_names]

@@ -6,9 +6,9 @@ import numpy as np
 
 from nnlearn.equations import CATALOGUE
 from nnlearn.models import BoltzmannMachine, kl_divergence
-from nnlearn.models.binary import binary_states, state_index
-from nnlearn.models.continuous_partition import continuous_partition_function
-from nnlearn.models.rbm import RBM
+from nnlearn.models.energy.binary import binary_states, state_index
+from nnlearn.models.energy.continuous_partition import continuous_partition_function
+from nnlearn.models.energy.rbm import RBM
 from nnlearn.plots.energy import curves, distribution_bars
 from nnlearn.tour.report import Report
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from nnlearn.equations import CATALOGUE
 from nnlearn.models import Hopfield
-from nnlearn.models.hopfield_capacity import THEORETICAL_CAPACITY, capacity_curve
+from nnlearn.models.energy.hopfield_capacity import THEORETICAL_CAPACITY, capacity_curve
 from nnlearn.plots.energy import capacity, curves, pattern_grid
 from nnlearn.tour.report import Report
 

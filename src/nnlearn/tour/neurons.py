@@ -20,7 +20,7 @@ from nnlearn.models import (
     polyfit,
     polyval,
 )
-from nnlearn.models.mcculloch_pitts import GATES
+from nnlearn.models.neurons.mcculloch_pitts import GATES
 from nnlearn.plots import boundaries
 from nnlearn.tour.report import Report
 

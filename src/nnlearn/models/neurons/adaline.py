@@ -6,7 +6,7 @@ import numpy as np
 
 from nnlearn.compiled import add_scaled, compiled, dot
 from nnlearn.equations import implements
-from nnlearn.models.neuron import LinearNeuronClassifier, has_loss_converged
+from nnlearn.models.neurons.neuron import LinearNeuronClassifier, has_loss_converged
 
 TEST = "tests/test_models_adaline.py"
 

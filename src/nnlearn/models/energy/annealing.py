@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.equations import implements
-from nnlearn.models.acceptance import check_temperature
+from nnlearn.models.energy.acceptance import check_temperature
 from nnlearn.registry import Registry
 
 SCHEDULES: Registry = Registry("temperature schedule")

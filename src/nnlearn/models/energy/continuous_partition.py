@@ -12,7 +12,7 @@ import numpy as np
 from scipy import integrate
 
 from nnlearn.equations import implements
-from nnlearn.models.acceptance import check_temperature
+from nnlearn.models.energy.acceptance import check_temperature
 
 
 @implements(

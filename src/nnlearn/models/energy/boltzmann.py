@@ -24,10 +24,10 @@ from numpy.typing import ArrayLike
 from scipy.special import expit, log_softmax, logsumexp
 
 from nnlearn.equations import implements
-from nnlearn.models import boltzmann_learning as learning
-from nnlearn.models.acceptance import ACCEPTANCE, check_temperature
-from nnlearn.models.annealing import temperatures
-from nnlearn.models.binary import binary_states, check_binary
+from nnlearn.models.energy import boltzmann_learning as learning
+from nnlearn.models.energy.acceptance import ACCEPTANCE, check_temperature
+from nnlearn.models.energy.annealing import temperatures
+from nnlearn.models.energy.binary import binary_states, check_binary
 
 TEST = "tests/test_boltzmann.py::"
 MAX_EXACT_UNITS = 20
@@ -214,7 +214,7 @@ class BoltzmannMachine:
         """One sweep over ``units`` (all by default), in order, for every chain at once, in place.
 
         ``rule="gibbs"`` sets s_i = 1 with probability 1/(1 + e^{−ΔE_i/T}); any other
-        name of the :data:`~nnlearn.models.acceptance.ACCEPTANCE` registry proposes
+        name of the :data:`~nnlearn.models.energy.acceptance.ACCEPTANCE` registry proposes
         flipping s_i and accepts with that function of the energy change.
         """
         units = np.arange(self.n_units) if units is None else units
@@ -286,7 +286,7 @@ class BoltzmannMachine:
         Parameters
         ----------
         schedule : str, callable or array-like, default "geometric"
-            A name of :data:`~nnlearn.models.annealing.SCHEDULES` ("geometric",
+            A name of :data:`~nnlearn.models.energy.annealing.SCHEDULES` ("geometric",
             "linear", "logarithmic", with ``schedule_options`` such as ``t_start``), a
             function k -> T_k, or the temperatures.
         n_sweeps : int, default 100
@@ -310,12 +310,12 @@ class BoltzmannMachine:
             trace[k + 1] = self._energy(states)
         return AnnealResult(states, trace[-1].copy(), trace, temps)
 
-    # -- learning (the rules live in nnlearn.models.boltzmann_learning) ----------------------
+    # -- learning (the rules live in nnlearn.models.energy.boltzmann_learning) ------------------
     def kl_gradient(
         self, data: ArrayLike, sample_weight: ArrayLike | None = None, T: float = 1.0
     ) -> tuple[np.ndarray, np.ndarray]:
         """Exact ∂KL/∂w_ij = −(p_ij − q_ij)/T and ∂KL/∂b_i = −(p_i − q_i)/T (see
-        :func:`~nnlearn.models.boltzmann_learning.kl_gradient`)."""
+        :func:`~nnlearn.models.energy.boltzmann_learning.kl_gradient`)."""
         return learning.kl_gradient(self, data, sample_weight, T)
 
     def kl_to(
@@ -328,5 +328,5 @@ class BoltzmannMachine:
         self, data: ArrayLike, sample_weight: ArrayLike | None = None, **options: Any
     ) -> BoltzmannMachine:
         """Learn the data's visible distribution (see
-        :func:`~nnlearn.models.boltzmann_learning.fit` for the options); returns self."""
+        :func:`~nnlearn.models.energy.boltzmann_learning.fit` for the options); returns self."""
         return learning.fit(self, data, sample_weight, **options)

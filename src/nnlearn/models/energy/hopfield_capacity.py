@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.equations import implements
-from nnlearn.models.hopfield import Hopfield
+from nnlearn.models.energy.hopfield import Hopfield
 
 THEORETICAL_CAPACITY = 0.138
 

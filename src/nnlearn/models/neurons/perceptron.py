@@ -9,7 +9,7 @@ import numpy as np
 from nnlearn.compiled import add_scaled, compiled, dot
 from nnlearn.equations import implements
 from nnlearn.models.base import ConvergenceWarning
-from nnlearn.models.neuron import LinearNeuronClassifier
+from nnlearn.models.neurons.neuron import LinearNeuronClassifier
 
 TEST = "tests/test_models_perceptron.py"
 

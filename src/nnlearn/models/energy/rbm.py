@@ -26,7 +26,7 @@ from scipy.special import expit
 
 from nnlearn.equations import implements
 from nnlearn.models.base import NotFittedError
-from nnlearn.models.binary import check_binary
+from nnlearn.models.energy.binary import check_binary
 
 TEST = "tests/test_rbm.py::"
 RandomState = int | np.random.Generator | None

@@ -14,7 +14,7 @@ from nnlearn.autodiff import ops
 from nnlearn.autodiff.functional import value_and_grad
 from nnlearn.autodiff.tensor import no_grad
 from nnlearn.equations import implements
-from nnlearn.models.neuron import LinearNeuronClassifier, has_loss_converged
+from nnlearn.models.neurons.neuron import LinearNeuronClassifier, has_loss_converged
 from nnlearn.registry import Registry
 
 TEST = "tests/test_models_logistic.py"

@@ -21,12 +21,12 @@ from numpy.typing import ArrayLike
 from scipy.special import log_softmax
 
 from nnlearn.equations import implements
-from nnlearn.models.acceptance import check_temperature
-from nnlearn.models.binary import binary_states, check_binary, state_index
-from nnlearn.models.divergence import kl_divergence
+from nnlearn.models.energy.acceptance import check_temperature
+from nnlearn.models.energy.binary import binary_states, check_binary, state_index
+from nnlearn.models.energy.divergence import kl_divergence
 
 if TYPE_CHECKING:
-    from nnlearn.models.boltzmann import BoltzmannMachine
+    from nnlearn.models.energy.boltzmann import BoltzmannMachine
 
 TEST = "tests/test_boltzmann.py::"
 RECORD_KL_UP_TO = 16

@@ -1,0 +1,30 @@
+"""The energy models: Hopfield networks, Boltzmann machines, the restricted Boltzmann machine,
+and the sampling and annealing they rest on."""
+
+from nnlearn.models.energy.acceptance import (
+    ACCEPTANCE,
+    boltzmann_acceptance,
+    metropolis_acceptance,
+    metropolis_ratio,
+)
+from nnlearn.models.energy.annealing import SCHEDULES
+from nnlearn.models.energy.boltzmann import AnnealResult, BoltzmannMachine
+from nnlearn.models.energy.divergence import kl_divergence
+from nnlearn.models.energy.hopfield import Hopfield, RecallTrace
+from nnlearn.models.energy.hopfield_capacity import capacity_curve
+from nnlearn.models.energy.rbm import RBM
+
+__all__ = [
+    "ACCEPTANCE",
+    "RBM",
+    "SCHEDULES",
+    "AnnealResult",
+    "BoltzmannMachine",
+    "Hopfield",
+    "RecallTrace",
+    "boltzmann_acceptance",
+    "capacity_curve",
+    "kl_divergence",
+    "metropolis_acceptance",
+    "metropolis_ratio",
+]
