@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,28 +30,45 @@ VJP = Callable[["Tensor", "Tensor"], "Tensor"]
 _creation_order = itertools.count()
 
 
-class _GradMode:
+class _GradMode(threading.local):
+    """Whether operations are recorded: one switch per thread, as PyTorch's grad mode, so
+    models trained in several threads at once (a server, joblib's threading backend) do
+    not switch each other's recording. A new thread starts with recording on."""
+
     enabled = True
+
+    def __init__(self) -> None:
+        self.previous: list[bool] = []  # the modes the open switches replaced, innermost last
+
+
+_grad_mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations are being recorded for differentiation."""
-    return _GradMode.enabled
+    """Whether operations are being recorded for differentiation (in this thread)."""
+    return _grad_mode.enabled
 
 
 class set_grad_enabled(contextlib.ContextDecorator):
-    """Context manager switching recording on (``True``) or off (``False``); re-entrant."""
+    """Context manager switching recording on (``True``) or off (``False``) in this thread;
+    re-entrant, and the previous mode comes back however the block is left."""
 
     def __init__(self, mode: bool) -> None:
         self.mode = bool(mode)
-        self._previous: list[bool] = []
 
+    # The replaced mode is kept per thread, not on this object: one switch (a decorated
+    # function) may be open in several threads at once. Neither method makes a call after
+    # its first change of state, so Ctrl-C (raised only at calls and loops) cannot leave
+    # the mode switched with no record of the mode to restore.
     def __enter__(self) -> None:
-        self._previous.append(_GradMode.enabled)
-        _GradMode.enabled = self.mode
+        state = _grad_mode
+        state.previous += (state.enabled,)
+        state.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self._previous.pop()
+        state = _grad_mode
+        state.enabled = state.previous[-1]
+        del state.previous[-1]
 
 
 class no_grad(set_grad_enabled):
@@ -329,7 +347,7 @@ def record(data: np.ndarray, *edges: tuple[Tensor, VJP]) -> Tensor:
     ``g = ∂L/∂out``. Inputs that do not require grad are dropped, so their rules never run.
     """
     out = Tensor(data)
-    if _GradMode.enabled:
+    if _grad_mode.enabled:
         kept = [edge for edge in edges if edge[0].requires_grad]
         if kept:
             out.requires_grad = True
