@@ -257,7 +257,7 @@ def test_a_failed_save_leaves_the_existing_file_intact(saved, monkeypatch):
             raise OSError("disk full")
         np.lib.format.write_array(file, array, allow_pickle=allow_pickle)
 
-    monkeypatch.setattr(io, "write_array", failing_write_array)
+    monkeypatch.setattr(io.model_file, "write_array", failing_write_array)
     with pytest.raises(OSError, match="disk full"):
         nl.save(nl.Sequential(nl.Dense(3, 7), nl.Dense(7, 1)), saved)
     assert len(calls) == 3

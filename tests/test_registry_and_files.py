@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlearn.files import atomic_write
+from nnlearn.io.atomic import atomic_write
 from nnlearn.models.energy.continuous_partition import continuous_partition_function
 from nnlearn.registry import Registry
 

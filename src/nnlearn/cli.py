@@ -144,8 +144,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from nnlearn.files import atomic_write
     from nnlearn.io import FileFormatError, load, load_metadata
+    from nnlearn.io.atomic import atomic_write
     from nnlearn.table import Table
 
     try:

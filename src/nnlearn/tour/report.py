@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from nnlearn.files import atomic_write
+from nnlearn.io.atomic import atomic_write
 
 
 class Report:

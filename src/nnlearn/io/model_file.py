@@ -11,7 +11,7 @@ A file is a zip archive, as ``np.savez`` writes one (``unzip -l model.nnl`` list
 Loading reads the JSON with :mod:`json` and the arrays with ``np.load(allow_pickle=False)``:
 nothing is unpickled, no name read from the file is imported, and the only classes built
 are the layers of :data:`nnlearn.layers.LAYERS` and the estimators of :data:`ESTIMATORS`.
-Files are written through :func:`nnlearn.files.atomic_write`, so a failed save leaves an
+Files are written through :func:`nnlearn.io.atomic_write`, so a failed save leaves an
 existing file as it was.
 
 Examples
@@ -42,7 +42,7 @@ from sklearn.base import BaseEstimator
 
 from nnlearn import activations
 from nnlearn.estimators import MLPClassifier, MLPRegressor
-from nnlearn.files import atomic_write
+from nnlearn.io.atomic import atomic_write
 from nnlearn.layers.module import LAYERS, Module, as_float_dtype
 from nnlearn.models import Adaline, LogisticNeuron, Perceptron
 from nnlearn.registry import Registry
