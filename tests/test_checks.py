@@ -1,0 +1,80 @@
+"""The shared argument checks: what they accept and the messages of what they refuse."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlearn.checks import check_integer, check_real, check_real_array
+
+
+@pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3), np.int32(3)])
+def test_check_integer_accepts_every_integral_type(value):
+    result = check_integer(value, "epochs", minimum=1)
+    assert result == 3 and type(result) is int
+
+
+@pytest.mark.parametrize(("value", "error", "shown"), [
+    (True, TypeError, "True (bool)"), (np.bool_(True), TypeError, "True"),
+    (2.0, TypeError, "2.0 (float)"), ("3", TypeError, "'3'"), (None, TypeError, "None"),
+    (0, ValueError, "got 0"), (11, ValueError, "got 11"),
+])
+def test_check_integer_refuses_with_the_name_and_the_value(value, error, shown):
+    with pytest.raises(error, match=r"epochs must be an integer ≥ 1 and ≤ 10, got") as info:
+        check_integer(value, "epochs", minimum=1, maximum=10)
+    assert shown in str(info.value)
+
+
+@pytest.mark.parametrize("value", [0.5, np.float32(0.5), np.float64(0.5), 1, np.int64(1)])
+def test_check_real_accepts_every_real_type(value):
+    result = check_real(value, "lr", minimum=0, open_minimum=True)
+    assert result == float(value) and type(result) is float
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    (float("nan"), ValueError), (float("inf"), ValueError), (-float("inf"), ValueError),
+    (0.0, ValueError), (-1e-3, ValueError), (True, TypeError), (1 + 0j, TypeError),
+    (None, TypeError), ("0.1", TypeError), (np.array([0.1]), TypeError),
+])
+def test_check_real_refuses_with_the_name(value, error):
+    with pytest.raises(error, match=r"^lr must be a finite real number > 0, got"):
+        check_real(value, "lr", minimum=0, open_minimum=True)
+
+
+def test_check_real_can_allow_infinity_but_never_nan():
+    assert check_real(float("inf"), "n_iter_no_change", minimum=1, finite=False) == np.inf
+    with pytest.raises(ValueError, match="n_iter_no_change must be a real number ≥ 1, got nan"):
+        check_real(float("nan"), "n_iter_no_change", minimum=1, finite=False)
+
+
+def test_check_real_array_keeps_float32_and_converts_the_rest():
+    assert check_real_array(np.ones(2, np.float32), "X").dtype == np.float32
+    assert check_real_array([1, 2], "X").dtype == np.float64
+    assert check_real_array([True, False], "X").tolist() == [1.0, 0.0]
+    assert check_real_array(np.ones(2), "X", dtype=np.float32).dtype == np.float32
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (np.array([1 + 2j]), r"X must hold real numbers, got complex values \(dtype complex128\)"),
+    (np.array([1.0, None]), r"X must be an array of real numbers, got None or other objects"),
+    (["a", "b"], r"X must be an array of real numbers, got text"),
+    (None, r"X must be an array of real numbers, got None"),
+])
+def test_check_real_array_refuses_what_is_not_real_numbers(value, message):
+    with pytest.raises(TypeError, match=message):
+        check_real_array(value, "X")
+
+
+def test_check_real_array_says_where_the_first_non_finite_value_is():
+    with pytest.raises(ValueError, match=r"X must be finite, got nan at index \(1, 0\)"):
+        check_real_array([[1.0, 2.0], [np.nan, 3.0]], "X")
+    with pytest.raises(ValueError, match=r"x must be finite, got -inf$"):
+        check_real_array(-np.inf, "x")
+    assert np.isnan(check_real_array([np.nan], "x", finite=False)[0])
+
+
+def test_check_real_array_checks_dimensions_and_emptiness():
+    with pytest.raises(ValueError, match=r"X must have 2 dimension\(s\), got shape \(3,\)"):
+        check_real_array([1, 2, 3], "X", ndim=2)
+    with pytest.raises(ValueError, match=r"X must not be empty, got shape \(0, 2\)"):
+        check_real_array(np.empty((0, 2)), "X", allow_empty=False)
