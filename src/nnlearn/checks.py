@@ -60,7 +60,10 @@ def check_integer(value: Any, name: str, *, minimum: int | None = None,
     """``value`` as a Python int, if it is an integer (``numbers.Integral``, not bool) within
     the bounds; otherwise a ``TypeError`` (not an integer) or ``ValueError`` (out of range)
     naming ``name``."""
-    expected = f"an integer{_bounds(minimum, maximum, False)}"
+    if minimum == 1 and maximum is None:
+        expected = "a positive integer"
+    else:
+        expected = f"an integer{_bounds(minimum, maximum, False)}"
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be {expected}, got {describe(value)}")
     value = int(value)

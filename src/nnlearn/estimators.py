@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from nnlearn import activations
 from nnlearn.autodiff.tensor import Tensor, no_grad
+from nnlearn.checks import check_integer, check_real_array
 from nnlearn.init import rng_from
 from nnlearn.layers import Dense, Sequential
 from nnlearn.layers.module import as_float_dtype
@@ -275,6 +276,37 @@ class BaseMLP(BaseEstimator):
                        nesterov=self.momentum > 0, weight_decay=weight_decay)
         return Adam(params, lr=self.learning_rate_init, weight_decay=weight_decay)
 
+    # ----- fitted state --------------------------------------------------------------
+    def _check_fitted_attributes(self) -> None:
+        """A ``ValueError`` unless the fitted attributes agree with each other and with the
+        parameters (``nnlearn.load`` calls this before it returns a loaded estimator)."""
+        sizes = self._check_params()
+        model, n_in = self.model_, self.n_features_in_
+        if not isinstance(model, Sequential) or not all(isinstance(layer, Dense)
+                                                        for layer in model.layers):
+            raise ValueError(f"model_ must be a Sequential of Dense layers, got {model!r}")
+        n_out = check_integer(self.n_outputs_, "n_outputs_", minimum=1)
+        widths = [check_integer(n_in, "n_features_in_", minimum=1), *sizes, n_out]
+        found = [model.layers[0].in_features, *(layer.out_features for layer in model.layers)]
+        if found != widths:
+            raise ValueError(f"model_ has layer widths {found}, but n_features_in_, "
+                             f"hidden_layer_sizes and n_outputs_ give {widths}")
+        if model.dtype != as_float_dtype(self.dtype):
+            raise ValueError(f"model_ is {model.dtype}, but dtype is {self.dtype!r}")
+        for name in ("mean_", "scale_"):
+            value = getattr(self, name, None)
+            if (value is None) != (not self.standardize):
+                raise ValueError(f"{name} must be {'an array' if self.standardize else 'None'} "
+                                 f"when standardize={self.standardize}")
+            if value is not None:
+                value = check_real_array(value, name, ndim=1)
+                if value.shape != (n_in,):
+                    raise ValueError(f"{name} has shape {value.shape}, expected ({n_in},)")
+        if self.standardize and np.any(self.scale_ <= 0):
+            raise ValueError("scale_ must be positive")
+        check_integer(self.n_iter_, "n_iter_", minimum=0)
+        check_real_array(self.loss_curve_, "loss_curve_", ndim=1, finite=False)
+
     # ----- prediction ----------------------------------------------------------------
     def _inputs(self, X: np.ndarray, dtype: np.dtype) -> np.ndarray:
         """X standardized as in fit (if it was), C-contiguous in ``dtype``."""
@@ -367,6 +399,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         if len(self.classes_) == 2:
             return indices.reshape(-1, 1).astype(np.float64), 1, "bce_with_logits"
         return indices, len(self.classes_), "cross_entropy"
+
+    def _check_fitted_attributes(self) -> None:
+        super()._check_fitted_attributes()
+        classes = np.asarray(self.classes_)
+        if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
+            raise ValueError(f"classes_ must be at least two distinct labels, got {classes!r}")
+        outputs = 1 if len(classes) == 2 else len(classes)
+        if self.n_outputs_ != outputs:
+            raise ValueError(f"{len(classes)} classes need {outputs} output(s), but n_outputs_ "
+                             f"is {self.n_outputs_}")
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """The logits: shape (n_samples,) for two classes, else (n_samples, n_classes)."""

@@ -8,9 +8,12 @@ A file is a zip archive, as ``np.savez`` writes one (``unzip -l model.nnl`` list
   plus its fitted attributes;
 * one ``.npy`` entry per array (weights, running statistics, ``classes_`` ...).
 
-Loading reads the JSON with :mod:`json` and the arrays with ``np.load(allow_pickle=False)``:
-nothing is unpickled, no name read from the file is imported, and the only classes built
-are the layers of :data:`nnlearn.layers.LAYERS` and the estimators of :data:`ESTIMATORS`.
+Loading reads the JSON with :mod:`json` and the arrays through :class:`~nnlearn.io.archive.
+Archive` (regular files only, sizes bounded and checked before anything is inflated or
+allocated): nothing is unpickled, no name read from the file is imported, the only classes
+built are the layers of :data:`nnlearn.layers.LAYERS` and the estimators of
+:data:`ESTIMATORS`, and every part is checked against the others before the object is
+returned.
 Files are written through :func:`nnlearn.io.atomic_write`, so a failed save leaves an
 existing file as it was.
 
@@ -29,6 +32,7 @@ True
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import zipfile
@@ -41,9 +45,17 @@ from numpy.lib.format import write_array
 from sklearn.base import BaseEstimator
 
 from nnlearn import activations
+from nnlearn.checks import check_integer
 from nnlearn.estimators import MLPClassifier, MLPRegressor
+from nnlearn.io.archive import DEFAULT_MAX_BYTES, Archive, FileFormatError
 from nnlearn.io.atomic import atomic_write
-from nnlearn.layers.module import LAYERS, Module, as_float_dtype
+from nnlearn.layers.module import (
+    LAYERS,
+    Module,
+    ParameterAllowanceExceeded,
+    as_float_dtype,
+    parameter_allowance,
+)
 from nnlearn.models import Adaline, LogisticNeuron, Perceptron
 from nnlearn.registry import Registry
 
@@ -59,9 +71,8 @@ for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeu
 
 FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")
 
-
-class FileFormatError(ValueError):
-    """Not an nnlearn file, a corrupted one, or one describing what nnlearn cannot build."""
+#: Bytes a network may allocate beyond its arrays while it is built from a file.
+ALLOWANCE_SLACK = 1 << 16
 
 
 # ----- saving -------------------------------------------------------------------------------
@@ -209,45 +220,48 @@ def _plain_json(value: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 # ----- loading ------------------------------------------------------------------------------
-def load(path: str | os.PathLike[str]) -> Any:
+def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
     """The network or estimator saved in ``path`` by :func:`save`.
+
+    The file is checked before anything is built from it: its declared sizes against
+    ``max_bytes`` and against each other, every array's dtype and shape against the
+    architecture, every estimator's fitted attributes against its parameters.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A regular file written by :func:`save`.
+    max_bytes : int, default 2**30 (1 GiB)
+        The most bytes the file may inflate to; raise it to load a larger model you trust.
 
     Raises
     ------
     FileNotFoundError, IsADirectoryError
         If there is no file at ``path``.
     FileFormatError
-        (a ``ValueError``) If the file is not an nnlearn file, is truncated or corrupted,
-        has a format version this nnlearn does not know, or names an unknown class.
+        (a ``ValueError``) If the file is not an nnlearn file (or not a regular file), is
+        truncated or corrupted, inflates past ``max_bytes``, has a format version this
+        nnlearn does not know, names an unknown class, or describes an object whose parts
+        disagree (an array of another shape than its layer's, a coefficient matrix of another
+        width than the estimator's number of features, ...).
     """
-    with _Reader(path) as reader:
+    with _Reader(path, max_bytes) as reader:
         return reader.decode(reader.document["object"], "object")
 
 
-def load_metadata(path: str | os.PathLike[str]) -> dict[str, Any]:
+def load_metadata(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+                  ) -> dict[str, Any]:
     """The ``metadata`` saved with the object in ``path`` (without building the object)."""
-    with _Reader(path) as reader:
+    with _Reader(path, max_bytes) as reader:
         return reader.document["metadata"]
 
 
 class _Reader:
-    """An open nnlearn file: its JSON document and its arrays, read on demand."""
+    """An open nnlearn file: its JSON document, checked, and its arrays, read on demand."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        if not self.path.exists():
-            raise FileNotFoundError(f"path {str(self.path)!r}: no such file")
-        if self.path.is_dir():
-            raise IsADirectoryError(f"path {str(self.path)!r} is a directory, not an nnlearn file")
-        with open(self.path, "rb") as file:
-            magic = file.read(4)
-        if magic not in (b"PK\x03\x04", b"PK\x05\x06"):
-            raise self.error("is not an nnlearn file (expected a zip archive written by "
-                             "nnlearn.save)")
-        try:
-            self.archive = np.load(self.path, allow_pickle=False)
-        except Exception as error:
-            raise self.corrupted(error) from None
+    def __init__(self, path: str | os.PathLike[str], max_bytes: int) -> None:
+        max_bytes = check_integer(max_bytes, "max_bytes", minimum=1)
+        self.archive = Archive(path, max_bytes)
         try:
             self.document = self.read_document()
         except BaseException:
@@ -256,18 +270,26 @@ class _Reader:
 
     def read_document(self) -> dict[str, Any]:
         """The JSON document, checked to be an nnlearn one of a version this code reads."""
-        if DOCUMENT not in self.archive.files:
+        if DOCUMENT not in self.archive.entries:
             raise self.error(f"is not an nnlearn file (it has no {DOCUMENT})")
         try:
-            document = json.loads(self.archive[DOCUMENT])
-        except Exception as error:
-            raise self.corrupted(error) from None
+            document = json.loads(self.archive.read_text(DOCUMENT))
+        except ValueError as error:
+            raise self.archive.corrupted(error) from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise self.error(f"is not an nnlearn file ({DOCUMENT} does not name the format)")
         version = document.get("version")
         if version != VERSION:
             raise self.error(f"has format version {version!r}; this nnlearn reads version "
                              f"{VERSION} (a newer nnlearn may have written it)")
+        obj = document.get("object")
+        if not isinstance(obj, dict) or obj.get(TYPE) not in ("module", "estimator"):
+            raise self.error(f"does not describe a network or an estimator (its object is "
+                             f"{_kind_of(obj)})")
+        if not isinstance(document.get("metadata", {}), dict):
+            raise self.error(f"has metadata that is {_kind_of(document['metadata'])}, not an "
+                             "object of names and values")
+        document.setdefault("metadata", {})
         return document
 
     def __enter__(self) -> _Reader:
@@ -277,10 +299,7 @@ class _Reader:
         self.archive.close()
 
     def error(self, message: str) -> FileFormatError:
-        return FileFormatError(f"{str(self.path)!r} {message}")
-
-    def corrupted(self, error: BaseException) -> FileFormatError:
-        return self.error(f"is corrupted or truncated ({type(error).__name__}: {error})")
+        return self.archive.error(message)
 
     def decode(self, value: Any, where: str) -> Any:
         """The object that :meth:`_Writer.encode` turned into ``value``."""
@@ -288,8 +307,10 @@ class _Reader:
             return self._decode(value, where)
         except FileFormatError:
             raise
+        except MemoryError:
+            raise self.error(f"describes {where} larger than this machine's memory") from None
         except Exception as error:
-            raise self.corrupted(error) from None
+            raise self.archive.corrupted(error) from None
 
     def _decode(self, value: Any, where: str) -> Any:
         if isinstance(value, list):
@@ -298,7 +319,7 @@ class _Reader:
             return value
         kind = value[TYPE]
         if kind == "array":
-            array = self.archive[value["name"] + ".npy"]
+            array = self.archive.array(_entry(value))
             return array.astype(object) if value.get("object") else array
         if kind == "dtype":
             return as_float_dtype(value["name"])
@@ -326,18 +347,83 @@ class _Reader:
         return registry.get(name)
 
     def module(self, value: dict[str, Any], where: str) -> Module:
-        module = self._decode(value["architecture"], where).astype(value["dtype"])
-        state = {key: self._decode(ref, f"{where}.{key}") for key, ref in value["state"].items()}
-        module.load_state_dict(state)
-        frozen = set(value["frozen"])
+        """A network, built only once its arrays are known to fit its architecture.
+
+        The arrays' headers give their shapes before any is read; the architecture is built
+        under an allowance of that many parameter values (as float64, the dtype layers are
+        built in), so a description that declares more than its arrays hold is refused before
+        it is allocated.
+        """
+        dtype = as_float_dtype(value["dtype"])
+        training, frozen = value["training"], value["frozen"]
+        if not isinstance(training, bool):
+            raise self.error(f"gives {where} a training flag {training!r}; expected true or false")
+        if not isinstance(frozen, list) or not all(isinstance(key, str) for key in frozen):
+            raise self.error(f"gives {where} a list of frozen parameters that is not a list of "
+                             "names")
+        refs = value["state"]
+        headers = {key: self.archive.header(_entry(ref)) for key, ref in refs.items()}
+        values = sum(math.prod(shape) for shape, _ in headers.values())
+        try:
+            with parameter_allowance(8 * values + ALLOWANCE_SLACK):
+                module = self._decode(value["architecture"], where)
+        except ParameterAllowanceExceeded as error:
+            raise self.error(f"describes {where} with more parameters than its arrays hold "
+                             f"({values:,} values): {error}") from None
+        expected = {key: p.shape for key, p in module.named_parameters()}
+        expected.update((key, buffer.shape) for key, buffer in module.named_buffers())
+        found = {key: shape for key, (shape, _) in headers.items()}
+        if expected != found:
+            raise self.error(f"has arrays that do not fit the architecture of {where}: "
+                             f"{_difference(expected, found)}")
+        wrong = sorted(key for key, (_, kind) in headers.items() if kind != dtype)
+        if wrong:
+            raise self.error(f"has arrays {wrong} of another dtype than {where}'s {dtype}")
+        module.astype(dtype).load_state_dict(
+            {key: self.archive.array(_entry(ref)) for key, ref in refs.items()})
         for key, parameter in module.named_parameters():
-            parameter.requires_grad = key not in frozen
-        return module.train(value["training"])
+            parameter.requires_grad = key not in set(frozen)
+        return module.train(training)
 
     def estimator(self, value: dict[str, Any], where: str) -> BaseEstimator:
+        """An estimator, its fitted attributes checked against each other and its parameters
+        (by its ``_check_fitted_attributes()``) before it is returned."""
         estimator = self.known(ESTIMATORS, value["name"])(**self._decode(value["params"], where))
         for key, fitted in self._decode(value["fitted"], where).items():
             if not FITTED_ATTRIBUTE.fullmatch(key):
                 raise self.error(f"gives {where} an attribute {key!r} that is not a fitted one")
             setattr(estimator, key, fitted)
+        check = getattr(estimator, "_check_fitted_attributes", None)
+        if check is not None and any(FITTED_ATTRIBUTE.fullmatch(key) for key in vars(estimator)):
+            try:
+                check()
+            except (ValueError, TypeError, AttributeError) as error:
+                raise self.error(f"describes a {value['name']} whose fitted attributes "
+                                 f"disagree: {error}") from None
         return estimator
+
+
+def _entry(ref: dict[str, Any]) -> str:
+    """The archive entry of an array reference."""
+    name = ref["name"]
+    if not isinstance(name, str):
+        raise TypeError(f"an array is named by {name!r}, not by a string")
+    return name + ".npy"
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return f"an object of kind {value.get(TYPE)!r}"
+    return f"a {type(value).__name__} ({str(value)[:40]})"
+
+
+def _difference(expected: dict[str, tuple[int, ...]], found: dict[str, tuple[int, ...]]) -> str:
+    missing = sorted(set(expected) - set(found))
+    unexpected = sorted(set(found) - set(expected))
+    shapes = [f"{key} is {found[key]}, expected {expected[key]}"
+              for key in expected if key in found and found[key] != expected[key]]
+    parts = ([f"missing {missing}"] if missing else []) + \
+            ([f"unexpected {unexpected}"] if unexpected else []) + shapes
+    return "; ".join(parts)

@@ -6,6 +6,7 @@ import numpy as np
 
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_real
 from nnlearn.layers.module import (
     Module,
     Parameter,
@@ -29,7 +30,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, alpha: float = 0.25) -> None:
         self.n_alpha = positive_int("num_parameters", num_parameters)
-        self.alpha = Parameter(np.full(self.n_alpha, float(alpha)))
+        alpha = check_real(alpha, "alpha")
+        self.alpha = Parameter(np.broadcast_to(alpha, self.n_alpha))  # a view: no memory yet
 
     def forward(self, x: Tensor) -> Tensor:
         if self.n_alpha > 1:

@@ -9,6 +9,9 @@ which is why state is always copied *into* parameters, never swapped for new arr
 
 from __future__ import annotations
 
+import contextlib
+import math
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -16,10 +19,46 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_integer
 from nnlearn.init import rng_from
 from nnlearn.registry import Registry
 
 FLOAT_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+class ParameterAllowanceExceeded(MemoryError):
+    """More parameter values were about to be allocated than :func:`parameter_allowance` allows."""
+
+
+class _Allowance(threading.local):
+    bytes_left: float = math.inf
+
+
+_allowance = _Allowance()
+
+
+@contextlib.contextmanager
+def parameter_allowance(n_bytes: int) -> Iterator[None]:
+    """Within the block, the parameters this thread creates may hold ``n_bytes`` in all.
+
+    A parameter that would exceed it raises :class:`ParameterAllowanceExceeded` before its
+    array is allocated. ``nnlearn.load`` builds a network from a file under the size of the
+    file's arrays, so a description that declares a huge layer beside small arrays is refused
+    instead of allocated.
+    """
+    previous = _allowance.bytes_left
+    _allowance.bytes_left = n_bytes
+    try:
+        yield
+    finally:
+        _allowance.bytes_left = previous
+
+
+def _spend_allowance(n_bytes: int) -> None:
+    if n_bytes > _allowance.bytes_left:
+        raise ParameterAllowanceExceeded(
+            f"a parameter of {n_bytes:,} bytes, with {_allowance.bytes_left:,} left")
+    _allowance.bytes_left -= n_bytes
 
 
 class Parameter(Tensor):
@@ -44,7 +83,9 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: ArrayLike, requires_grad: bool = True) -> None:
-        array = np.array(data.data if isinstance(data, Tensor) else data, copy=True)
+        source = np.asarray(data.data if isinstance(data, Tensor) else data)
+        _spend_allowance(source.size * max(source.dtype.itemsize, 8))  # before the copy
+        array = np.array(source, copy=True)
         if not np.issubdtype(array.dtype, np.floating):
             array = array.astype(np.float64)
         super().__init__(array, requires_grad=requires_grad)
@@ -285,6 +326,4 @@ def check_features(layer: str, x: Tensor, expected: int) -> None:
 
 def positive_int(name: str, value: int) -> int:
     """``value`` as an int ≥ 1, or a clear error naming ``name``."""
-    if not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    return check_integer(value, name, minimum=1)

@@ -6,6 +6,7 @@ import numpy as np
 
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_real
 from nnlearn.equations import implements
 from nnlearn.layers.module import (
     Module,
@@ -46,13 +47,10 @@ class BatchNorm(Module):
     buffers = ("running_mean", "running_var")
 
     def __init__(self, num_features: int, momentum: float = 0.1, eps: float = 1e-5) -> None:
-        if not 0 <= momentum <= 1:
-            raise ValueError(f"momentum must be in [0, 1], got {momentum}")
-        if eps <= 0:
-            raise ValueError(f"eps must be > 0, got {eps}")
         self.n_features = positive_int("num_features", num_features)
-        self.momentum, self.eps = momentum, eps
-        self.gamma = Parameter(np.ones(self.n_features))
+        self.momentum = check_real(momentum, "momentum", minimum=0, maximum=1)
+        self.eps = check_real(eps, "eps", minimum=0, open_minimum=True)
+        self.gamma = Parameter(np.broadcast_to(1.0, self.n_features))  # a view: no memory yet
         self.beta = Parameter(np.zeros(self.n_features))
         self.running_mean = np.zeros(self.n_features)
         self.running_var = np.ones(self.n_features)
