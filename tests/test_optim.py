@@ -250,16 +250,21 @@ def test_schedules():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda p: nl.optim.SGD(p, lr=-1), "lr must be a number ≥ 0, got -1"),
-        (lambda p: nl.optim.SGD(p, lr=0.1, momentum=-0.5), "momentum must be ≥ 0"),
+        (lambda p: nl.optim.SGD(p, lr=-1), "lr must be a finite real number ≥ 0, got -1"),
+        (lambda p: nl.optim.SGD(p, lr=np.inf), "lr must be a finite real number ≥ 0, got inf"),
+        (lambda p: nl.optim.Adagrad(p, lr=np.nan), "lr must be a finite real number ≥ 0, got nan"),
+        (lambda p: nl.optim.SGD(p, lr=0.1, momentum=-0.5), "momentum must be a finite real "
+                                                            "number ≥ 0"),
         (lambda p: nl.optim.SGD(p, lr=0.1, nesterov=True), "nesterov=True needs momentum"),
         (lambda p: nl.optim.Adam(p, betas=(1.0, 0.999)), r"betas\[0\] must be in \[0, 1\)"),
         (lambda p: nl.optim.Adam(p, betas=(0.9, -0.1)), r"betas\[1\] must be in \[0, 1\)"),
-        (lambda p: nl.optim.Adam(p, eps=-1), "eps must be ≥ 0"),
-        (lambda p: nl.optim.Adam(p, weight_decay=-1), "weight_decay must be ≥ 0"),
-        (lambda p: nl.optim.Adam(p, clip_norm=0), "clip_norm must be > 0"),
+        (lambda p: nl.optim.Adam(p, betas=(0.9, np.nan)), r"betas\[1\] must be a finite real"),
+        (lambda p: nl.optim.Adam(p, eps=-1), "eps must be a finite real number ≥ 0"),
+        (lambda p: nl.optim.Adam(p, eps=np.inf), "eps must be a finite real number ≥ 0, got inf"),
+        (lambda p: nl.optim.Adam(p, weight_decay=-1), "weight_decay must be a finite real number"),
+        (lambda p: nl.optim.Adam(p, clip_norm=0), "clip_norm must be a finite real number > 0"),
         (lambda p: nl.optim.RMSProp(p, alpha=1.5), r"alpha must be in \[0, 1\)"),
-        (lambda p: nl.optim.LBFGS(p, tol=0), "tol must be > 0"),
+        (lambda p: nl.optim.LBFGS(p, tol=0), "tol must be a finite real number > 0"),
         (lambda p: nl.optim.SGD([], lr=0.1), "at least one parameter"),
     ],
 )

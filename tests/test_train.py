@@ -195,7 +195,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
         (lambda X, y: (X[:, 0], y), r"X has shape \(90,\); expected \(n_samples, n_features\)"),
         (lambda X, y: (X, y + 1), r"class indices 1..3, but the model has 3 outputs"),
         (lambda X, y: (X, y - 0.5), "must hold class indices"),
-        (lambda X, y: (X.astype(str), y), "X must be numeric"),
+        (lambda X, y: (X.astype(str), y), "X must be an array of real numbers, got text"),
     ],
 )
 def test_bad_data_is_a_clear_error_before_training(change, message):

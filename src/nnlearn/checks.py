@@ -19,7 +19,7 @@ Examples
 >>> check_real(float("nan"), "lr")
 Traceback (most recent call last):
 ...
-ValueError: lr must be a finite real number, got nan
+nnlearn.checks.InvalidArgumentError: lr must be a finite real number, got nan
 """
 
 from __future__ import annotations
@@ -30,7 +30,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-__all__ = ["check_integer", "check_real", "check_real_array", "describe"]
+__all__ = ["InvalidArgumentError", "check_integer", "check_real", "check_real_array", "describe"]
+
+
+class InvalidArgumentError(ValueError, TypeError):
+    """An argument of the wrong type or value; both a ``ValueError`` and a ``TypeError``, as
+    scikit-learn's ``InvalidParameterError``, so code catching either catches it."""
 
 
 def describe(value: Any) -> str:
@@ -56,19 +61,23 @@ def _bounds(minimum: float | None, maximum: float | None, open_minimum: bool) ->
 
 
 def check_integer(value: Any, name: str, *, minimum: int | None = None,
-                  maximum: int | None = None) -> int:
+                  maximum: int | None = None, allow_none: bool = False) -> int | None:
     """``value`` as a Python int, if it is an integer (``numbers.Integral``, not bool) within
-    the bounds; otherwise a ``TypeError`` (not an integer) or ``ValueError`` (out of range)
+    the bounds (or None, with ``allow_none``); otherwise an :class:`InvalidArgumentError`
     naming ``name``."""
+    if allow_none and value is None:
+        return None
     if minimum == 1 and maximum is None:
         expected = "a positive integer"
     else:
         expected = f"an integer{_bounds(minimum, maximum, False)}"
+    if allow_none:
+        expected = "None or " + expected
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+        raise InvalidArgumentError(f"{name} must be {expected}, got {describe(value)}")
     value = int(value)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {expected}, got {value}")
+        raise InvalidArgumentError(f"{name} must be {expected}, got {value}")
     return value
 
 
@@ -77,17 +86,17 @@ def check_real(value: Any, name: str, *, minimum: float | None = None,
                finite: bool = True) -> float:
     """``value`` as a Python float, if it is a real number (``numbers.Real``, not bool) within
     the bounds (``open_minimum``: strictly above ``minimum``) and, unless ``finite=False``,
-    finite; otherwise a ``TypeError`` or ``ValueError`` naming ``name``."""
+    finite; otherwise an :class:`InvalidArgumentError` naming ``name``."""
     kind = "a finite real number" if finite else "a real number"
     expected = f"{kind}{_bounds(minimum, maximum, open_minimum)}"
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+        raise InvalidArgumentError(f"{name} must be {expected}, got {describe(value)}")
     value = float(value)
     if np.isnan(value) or (finite and np.isinf(value)):
-        raise ValueError(f"{name} must be {expected}, got {value}")
+        raise InvalidArgumentError(f"{name} must be {expected}, got {value}")
     below = minimum is not None and (value <= minimum if open_minimum else value < minimum)
     if below or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {expected}, got {value:g}")
+        raise InvalidArgumentError(f"{name} must be {expected}, got {value:g}")
     return value
 
 
@@ -100,7 +109,7 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
     ----------
     value : array_like
         Numbers: booleans and integers become floats; complex numbers, strings, ``None`` and
-        other objects are refused (a ``TypeError``), never silently converted.
+        other objects are refused, never silently converted.
     name : str
         The argument's name, for the messages.
     dtype : data-type, optional
@@ -109,20 +118,28 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
     ndim : int or tuple of int, optional
         The allowed numbers of dimensions.
     finite : bool, default True
-        Refuse NaN and ±inf (a ``ValueError`` saying where the first one is).
+        Refuse NaN and ±inf (saying where the first one is).
     allow_empty : bool, default True
         Whether an array with no elements is acceptable.
+
+    Raises
+    ------
+    InvalidArgumentError
+        (a ``ValueError`` and a ``TypeError``) naming ``name``, what was expected and what came.
     """
     if value is None:
-        raise TypeError(f"{name} must be an array of real numbers, got None")
-    array = np.asarray(value)
+        raise InvalidArgumentError(f"{name} must be an array of real numbers, got None")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:  # ragged nested lists, unconvertible objects
+        raise InvalidArgumentError(f"{name} must be an array of real numbers: {error}") from None
     kind = array.dtype.kind
     if kind == "c":
-        raise TypeError(f"{name} must hold real numbers, got complex values (dtype "
+        raise InvalidArgumentError(f"{name} must hold real numbers, got complex values (dtype "
                         f"{array.dtype}); pass its .real part if that is what is meant")
     if kind not in "biuf":
         what = "text" if kind in "US" else "None or other objects" if kind == "O" else kind
-        raise TypeError(f"{name} must be an array of real numbers, got {what} "
+        raise InvalidArgumentError(f"{name} must be an array of real numbers, got {what} "
                         f"(dtype {array.dtype})")
     if dtype is not None:
         array = array.astype(dtype, copy=False)
@@ -132,12 +149,13 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
             dims = " or ".join(str(d) for d in allowed)
-            raise ValueError(f"{name} must have {dims} dimension(s), got shape {array.shape}")
+            raise InvalidArgumentError(f"{name} must have {dims} dimension(s), got shape "
+                                       f"{array.shape}")
     if not allow_empty and array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+        raise InvalidArgumentError(f"{name} must not be empty, got shape {array.shape}")
     if finite and array.size and not np.isfinite(array).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         bad = array[where] if where else array[()]
         place = f" at index {where if len(where) != 1 else where[0]}" if where else ""
-        raise ValueError(f"{name} must be finite, got {bad}{place}")
+        raise InvalidArgumentError(f"{name} must be finite, got {bad}{place}")
     return array

@@ -39,7 +39,8 @@ from nnlearn.init import rng_from
 from nnlearn.layers import Dense, Sequential
 from nnlearn.layers.module import as_float_dtype
 from nnlearn.optim import LBFGS, SGD, Adam, Optimizer
-from nnlearn.train import EarlyStopping, fit
+from nnlearn.train import EarlyStopping, History, fit
+from nnlearn.train.fit import TrainingDiverged
 
 SOLVERS = ("adam", "sgd", "lbfgs")
 
@@ -189,7 +190,7 @@ class BaseMLP(BaseEstimator):
             patience=self.n_iter_no_change, min_delta=self.tol,
             restore_best_weights=self.early_stopping,
         )
-        history = fit(
+        history = self._train(
             model, inputs, targets, loss=loss, optimizer=optimizer,
             epochs=self.max_iter if stochastic else 1, batch_size=batch,
             validation_split=self.validation_fraction if self.early_stopping and stochastic
@@ -256,13 +257,35 @@ class BaseMLP(BaseEstimator):
             self._optimizer_ = self._optimizer(self.model_, self.alpha / (2 * batch))
         if getattr(self, "_rng", None) is None:
             self._rng = rng_from(self.random_state)
-        history = fit(self.model_, inputs, targets, loss=loss, optimizer=self._optimizer_,
-                      epochs=1, batch_size=batch, random_state=self._rng, progress=False)
+        history = self._train(self.model_, inputs, targets, loss=loss,
+                              optimizer=self._optimizer_, epochs=1, batch_size=batch,
+                              random_state=self._rng, progress=False)
         self.model_.eval()
         self.loss_curve_ = [*self.loss_curve_, *history["loss"]]
         self.loss_ = self.loss_curve_[-1]
         self.n_iter_ += 1
         return self
+
+    def _train(self, model: Sequential, *args: Any, **options: Any) -> History:
+        """``nl.fit``, with divergence reported as scikit-learn's MLP reports it: a
+        ``ValueError`` (non-finite weights), and a ``ConvergenceWarning`` when the training
+        loss ends higher than after the first epoch (the learning rate is too large)."""
+        try:
+            history = fit(model, *args, **options)
+        except TrainingDiverged as error:
+            raise ValueError(
+                f"{type(self).__name__}: the solver produced non-finite weights or loss ({error})."
+                " The input data may contain large values and need to be preprocessed "
+                "(standardize=True), or learning_rate_init may be too large"
+            ) from error
+        curve = history["loss"]
+        if len(curve) > 1 and curve[-1] > curve[0]:
+            warnings.warn(
+                f"{type(self).__name__}: the training loss rose from {curve[0]:.4g} after the "
+                f"first epoch to {curve[-1]:.4g}; learning_rate_init="
+                f"{self.learning_rate_init:g} is probably too large", ConvergenceWarning,
+                stacklevel=3)
+        return history
 
     def _batch_size(self, n_samples: int) -> int:
         return min(200 if self.batch_size == "auto" else int(self.batch_size), n_samples)

@@ -203,6 +203,28 @@ class Module:
         """Set evaluation mode (BatchNorm uses running statistics, Dropout is off)."""
         return self.train(False)
 
+    @contextlib.contextmanager
+    def evaluation_mode(self) -> Iterator[Module]:
+        """Evaluation mode inside the block; every module's own mode comes back however the
+        block is left (an exception, Ctrl-C).
+
+        Examples
+        --------
+        >>> import nnlearn as nl
+        >>> net = nl.Sequential(nl.Dense(2, 2), nl.Dropout(0.5))
+        >>> with net.evaluation_mode():
+        ...     net.layers[1].training
+        False
+        >>> net.layers[1].training
+        True
+        """
+        modes = [(module, module.training) for module in self.modules()]
+        try:
+            yield self.eval()
+        finally:
+            for module, mode in modes:
+                module.training = mode
+
     def astype(self, dtype: DTypeLike) -> Module:
         """Convert every parameter and buffer to ``dtype`` (float64 or float32); returns self.
 

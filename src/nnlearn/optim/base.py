@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from nnlearn.checks import check_real
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
@@ -50,10 +51,9 @@ def keep(previous: np.ndarray | None, theta: np.ndarray) -> None:
         np.copyto(previous, theta)
 
 
-def check_non_negative(name: str, value: float | None) -> None:
-    """A clear error unless ``value`` is None or ≥ 0."""
-    if value is not None and not value >= 0:
-        raise ValueError(f"{name} must be ≥ 0, got {value!r}")
+def check_non_negative(name: str, value: float) -> float:
+    """``value`` if it is a finite real number ≥ 0, else a clear error naming ``name``."""
+    return check_real(value, name, minimum=0)
 
 
 @implements("gradient_empirical_risk",
@@ -95,8 +95,8 @@ class Optimizer:
         self.schedule = as_schedule(lr)
         check_non_negative("weight_decay", weight_decay)
         for name, value in (("clip_value", clip_value), ("clip_norm", clip_norm)):
-            if value is not None and not value > 0:
-                raise ValueError(f"{name} must be > 0 (or None), got {value!r}")
+            if value is not None:
+                check_real(value, name, minimum=0, open_minimum=True)
         self.weight_decay, self.clip_value, self.clip_norm = weight_decay, clip_value, clip_norm
         self.params = list({id(p): p for p in params if p.requires_grad}.values())
         if not self.params:

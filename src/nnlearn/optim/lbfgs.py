@@ -8,6 +8,7 @@ import numpy as np
 from scipy import optimize
 
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_integer, check_real
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
 from nnlearn.optim.base import Optimizer
@@ -52,12 +53,9 @@ class LBFGS(Optimizer):
         history_size: int = 10,
         weight_decay: float = 0.0,
     ) -> None:
-        if max_iter < 1 or history_size < 1:
-            raise ValueError(
-                f"max_iter and history_size must be ≥ 1, got {max_iter} and {history_size}"
-            )
-        if not tol > 0:
-            raise ValueError(f"tol must be > 0, got {tol!r}")
+        check_integer(max_iter, "max_iter", minimum=1)
+        check_integer(history_size, "history_size", minimum=1)
+        check_real(tol, "tol", minimum=0, open_minimum=True)
         super().__init__(params, 1.0, weight_decay=weight_decay)
         self.max_iter, self.tol, self.history_size = max_iter, tol, history_size
         self.result: optimize.OptimizeResult | None = None

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from nnlearn.checks import check_real
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter
 from nnlearn.optim import updates
@@ -17,7 +18,7 @@ OPTIMIZERS: Registry[type[Optimizer]] = Registry("optimizer")
 
 
 def _unit_interval(name: str, value: float) -> None:
-    if not 0 <= value < 1:
+    if not 0 <= check_real(value, name) < 1:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
 
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from nnlearn.checks import check_integer, check_real
+
 Schedule = Callable[[int], float]
 
 
 def _check_rate(lr: float) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, int | float) or not lr >= 0:
-        raise ValueError(f"lr must be a number ≥ 0, got {lr!r}")
-    return float(lr)
+    return check_real(lr, "lr", minimum=0)
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class InverseScaling:
 
     def __post_init__(self) -> None:
         _check_rate(self.lr)
+        check_real(self.power, "power", minimum=0)
 
     def __call__(self, t: int) -> float:
         return self.lr / t**self.power
@@ -58,8 +59,8 @@ class StepDecay:
 
     def __post_init__(self) -> None:
         _check_rate(self.lr)
-        if self.step_size < 1:
-            raise ValueError(f"step_size must be ≥ 1, got {self.step_size}")
+        check_integer(self.step_size, "step_size", minimum=1)
+        check_real(self.gamma, "gamma", minimum=0)
 
     def __call__(self, t: int) -> float:
         return self.lr * self.gamma ** ((t - 1) // self.step_size)

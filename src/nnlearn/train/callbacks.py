@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnlearn.checks import check_integer, check_real
 from nnlearn.layers.module import Module
 from nnlearn.train.history import History
 
@@ -19,7 +20,8 @@ class Callback:
         return False
 
     def on_train_end(self, model: Module, history: History) -> None:
-        """Called once after the last epoch (also after an early stop)."""
+        """Called once when training ends, however it ends: after the last epoch, an early
+        stop, a divergence or any exception (Ctrl-C included)."""
 
 
 class EarlyStopping(Callback):
@@ -43,8 +45,8 @@ class EarlyStopping(Callback):
                  mode: str = "min", restore_best_weights: bool = True) -> None:
         if mode not in ("min", "max"):
             raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        if patience < 0 or min_delta < 0:
-            raise ValueError(f"patience and min_delta must be ≥ 0, got {patience}, {min_delta}")
+        patience = check_integer(patience, "patience", minimum=0)
+        min_delta = check_real(min_delta, "min_delta", minimum=0)
         self.monitor, self.patience, self.min_delta = monitor, patience, min_delta
         self.sign = 1.0 if mode == "min" else -1.0
         self.restore_best_weights = restore_best_weights

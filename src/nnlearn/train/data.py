@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.autodiff.tensor import no_grad
+from nnlearn.checks import check_real_array
 from nnlearn.compiled import compiled
 from nnlearn.layers.module import Module
 
@@ -46,12 +47,7 @@ def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
     ``X`` is (n_samples, n_features), or (n_samples, n_steps, n_features) for sequences
     (recurrent layers); the features are always in the last axis.
     """
-    try:
-        array = np.asarray(X)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a numeric array: {err}") from None
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
+    array = check_real_array(X, name, finite=False)  # finiteness: below, in one pass
     if array.ndim == 1:
         raise ValueError(
             f"{name} has shape {array.shape}; expected (n_samples, n_features): reshape a single "
@@ -78,13 +74,8 @@ def output_shape(model: Module, X: np.ndarray) -> tuple[int, ...]:
     Found by running the model on ``X[:1]`` in evaluation mode, unrecorded; the mode is
     then restored, and nothing (running statistics, random streams) changes.
     """
-    training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            return model(X[:1]).shape[1:]
-    finally:
-        model.train(training)
+    with model.evaluation_mode(), no_grad():
+        return model(X[:1]).shape[1:]
 
 
 def check_targets(y: ArrayLike, n_samples: int, output: tuple[int, ...], dtype: np.dtype,
@@ -95,9 +86,10 @@ def check_targets(y: ArrayLike, n_samples: int, output: tuple[int, ...], dtype: 
     (one label per sample, or per step of a sequence); every other target has the
     output's shape, a single output also taking a vector.
     """
-    array = np.asarray(y)
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-        raise ValueError(f"{name} must be numeric, got dtype {array.dtype}")
+    array = check_real_array(y, name, finite=False)
+    if array.ndim == 0:
+        raise ValueError(f"{name} is a single number; expected one target per sample "
+                         f"({n_samples} in X)")
     if len(array) != n_samples:
         raise ValueError(
             f"X and {name} have different lengths: {n_samples} samples in X, {len(array)} in {name}"
@@ -126,7 +118,26 @@ def check_targets(y: ArrayLike, n_samples: int, output: tuple[int, ...], dtype: 
         )
     if loss_name in PROBABILITY_LOSSES and array.size and (array.min() < 0 or array.max() > 1):
         raise ValueError(f"{name} must hold values in [0, 1] for {loss_name}")
+    if loss_name in CLASS_LOSSES:
+        _check_probability_rows(name, array, loss_name)
     return np.ascontiguousarray(array)
+
+
+def _check_probability_rows(name: str, targets: np.ndarray, loss_name: str) -> None:
+    """Targets of the output's shape for cross-entropy are distributions over the classes
+    (one-hot rows, or soft labels): each row in [0, 1], summing to 1."""
+    rows = targets.reshape(-1, targets.shape[-1])
+    bad = (rows < 0).any(axis=1) | (rows > 1).any(axis=1) | ~np.isclose(rows.sum(axis=1), 1)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} has the model's output shape {targets.shape[1:]}, so {loss_name} reads "
+            f"each row as class probabilities, but row {first} is {rows[first].tolist()[:6]} "
+            f"(entries in [0, 1] summing to 1 expected). Give class indices of shape "
+            f"{targets.shape[:-1]} instead, or use loss='bce_with_logits' for independent "
+            "0/1 labels"
+        )
+
 
 
 def split(X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generator

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike
 
 from nnlearn import activations, losses
 from nnlearn.autodiff.tensor import Tensor, no_grad
+from nnlearn.checks import check_integer, check_real
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
 from nnlearn.layers.module import Module
@@ -25,7 +26,8 @@ TEST = "tests/test_train.py"
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite; the model holds its last weights with a finite loss.
+    """The loss or the weights became NaN or infinite; the model holds its last weights
+    with a finite loss (or, with ``EarlyStopping(restore_best_weights=True)``, its best).
 
     Attributes
     ----------
@@ -35,9 +37,10 @@ class TrainingDiverged(FloatingPointError):
         The epochs completed before.
     """
 
-    def __init__(self, epoch: int, batch: int, value: float, history: History) -> None:
+    def __init__(self, epoch: int, batch: int, value: float, history: History,
+                 what: str = "the loss") -> None:
         super().__init__(
-            f"the loss became {value} at epoch {epoch}, batch {batch}; training stopped and the "
+            f"{what} became {value} at epoch {epoch}, batch {batch}; training stopped and the "
             "model keeps its last weights with a finite loss (try a smaller learning rate, "
             "gradient clipping or scaled inputs)"
         )
@@ -63,14 +66,9 @@ def evaluate(model: Module, X: np.ndarray, y: np.ndarray, loss: str | Callable[.
 
     Outputs of a model trained with ``bce_with_logits`` are logits: metrics see σ(output).
     """
-    was_training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            output = model(Tensor(X))
-            values = {prefix + "loss": float(losses.get(loss)(output, y).data)}
-    finally:
-        model.train(was_training)
+    with model.evaluation_mode(), no_grad():
+        output = model(Tensor(X))
+        values = {prefix + "loss": float(losses.get(loss)(output, y).data)}
     scores = output.data
     if isinstance(loss, str) and losses.LOSSES.canonical(loss) in data.LOGIT_LOSSES:
         scores = activations.sigmoid(scores)
@@ -157,7 +155,10 @@ def fit(
     ValueError
         Bad data or arguments, before any training.
     TrainingDiverged
-        The loss became NaN or infinite (the model keeps its last good weights).
+        The loss, the validation loss or a weight became NaN or infinite (the model keeps
+        its last weights with a finite loss). However ``fit`` ends — normally, early, by
+        divergence or by an exception such as Ctrl-C — the callbacks' ``on_train_end`` runs,
+        so ``EarlyStopping(restore_best_weights=True)`` leaves the best weights.
 
     Examples
     --------
@@ -171,10 +172,10 @@ def fit(
     """
     if not isinstance(model, Module):
         raise TypeError(f"model must be an nnlearn Module, got {type(model).__name__}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
-    if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-        raise ValueError(f"batch_size must be None or a positive integer, got {batch_size!r}")
+    epochs = check_integer(epochs, "epochs", minimum=1)
+    batch_size = check_integer(batch_size, "batch_size", minimum=1, allow_none=True)
+    if validation_split is not None:
+        validation_split = check_real(validation_split, "validation_split")  # range: data.split
     if validation_split is not None and validation_data is not None:
         raise ValueError("give validation_split or validation_data, not both")
     loss_name = losses.LOSSES.canonical(loss) if isinstance(loss, str) else None
@@ -197,6 +198,7 @@ def fit(
     history = History()
     last_good = opt.state_array()  # the latest weights known to give a finite loss
     last_good[...] = opt.theta
+    n_batches = 1 if batch_size is None or isinstance(opt, LBFGS) else -(-len(X) // batch_size)
     bar = Progress(epochs, progress)
     model.train()
     for callback in callbacks:
@@ -210,12 +212,19 @@ def fit(
                     order_rng = rng if shuffle else None
                     train_loss = _epoch(model, X, y, loss_fn, opt, batch_size, order_rng, epoch,
                                         history, last_good)
+                _check_weights(opt, last_good, epoch, n_batches, history)
+                if isinstance(opt, LBFGS):  # it ends where its loss was lowest, and finite
+                    last_good[...] = opt.theta
                 values = {"loss": train_loss}  # the mean over the epoch's batches
                 if metrics:
                     on_train = evaluate(model, X, y, loss, metrics)
                     values.update((k, v) for k, v in on_train.items() if k != "loss")
                 if X_val is not None:
                     values.update(evaluate(model, X_val, y_val, loss, metrics, prefix="val_"))
+                    if not math.isfinite(values["val_loss"]):
+                        opt.theta[...] = last_good
+                        raise TrainingDiverged(epoch, 1, values["val_loss"], history,
+                                               "the validation loss")
                 history.record(epoch, values)
                 bar.update(values)
                 if any([c.on_epoch_end(epoch, model, history) for c in callbacks]):
@@ -223,9 +232,22 @@ def fit(
                     break
     finally:
         bar.close()
-    for callback in callbacks:
-        callback.on_train_end(model, history)
+        for callback in callbacks:  # on every way out: EarlyStopping restores the best weights
+            callback.on_train_end(model, history)
     return history
+
+
+def _check_weights(opt: Optimizer, last_good: np.ndarray, epoch: int, batch: int,
+                   history: History) -> None:
+    """TrainingDiverged, with the last good weights restored, if a weight is NaN or ±inf.
+
+    Each batch's loss is checked as it is computed, so this catches the one step after the
+    last loss: the last of a full-batch run, where a huge rate leaves weights of 1e201 or inf.
+    """
+    if data.sum_of_zeros(opt.theta) != 0:
+        bad = opt.theta[~np.isfinite(opt.theta)][0]
+        opt.theta[...] = last_good
+        raise TrainingDiverged(epoch, batch, float(bad), history, "a weight")
 
 
 def _epoch(model: Module, X: np.ndarray, y: np.ndarray, loss: Callable[..., Tensor],
