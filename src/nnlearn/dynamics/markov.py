@@ -24,23 +24,13 @@ from numpy.typing import ArrayLike
 
 from nnlearn.checks import check_integer, check_random_state, check_real
 from nnlearn.dynamics import absorption, chain_structure, estimation, mixing, stationary
+from nnlearn.dynamics.sampling import check_n_chains, sample_paths
 from nnlearn.dynamics.validation import check_distribution, check_state, check_stochastic_matrix
 from nnlearn.equations import implements
 
 TEST = "tests/test_markov.py::test_step_and_n_step_matrices_agree_with_matrix_powers"
 STATIONARY_TEST = ("tests/test_markov.py::"
                    "test_stationary_distribution_solves_pi_T_equals_pi_and_is_the_limit")
-
-
-def sample_next(cumulative: np.ndarray, states: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Draw next states: row ``states[c]`` of the cumulative matrix, inverted at ``u[c]``."""
-    nxt = (cumulative[states] < u[:, None]).sum(axis=1)
-    return np.minimum(nxt, cumulative.shape[1] - 1)
-
-
-def check_n_chains(n_chains: int | None) -> int:
-    """The number of independent chains to sample: 1 for None, else an integer ≥ 1."""
-    return 1 if n_chains is None else check_integer(n_chains, "n_chains", minimum=1)
 
 
 @implements("stochastic_discrete_time_update_operator", test=TEST)
@@ -128,13 +118,8 @@ class MarkovChain:
         n_steps = check_integer(n_steps, "n_steps", minimum=0)
         start = check_state(start, self.n_states)
         rng = check_random_state(random_state)
-        chains = check_n_chains(n_chains)
-        cumulative = np.cumsum(self.T, axis=1)
-        path = np.empty((chains, n_steps + 1), dtype=np.intp)
-        path[:, 0] = start
-        u = rng.random((n_steps, chains))
-        for n in range(n_steps):
-            path[:, n + 1] = sample_next(cumulative, path[:, n], u[n])
+        path = sample_paths(self.T[None], np.zeros(n_steps, dtype=np.intp), start,
+                            check_n_chains(n_chains), rng)
         return path[0] if n_chains is None else path
 
     # ----- structure: classes and period -------------------------------------------------

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from nnlearn.checks import check_random_state, describe
 from nnlearn.dynamics import hidden_markov
-from nnlearn.dynamics.markov import check_n_chains, sample_next
+from nnlearn.dynamics.sampling import check_n_chains, sample_next, sample_paths
 from nnlearn.dynamics.validation import (
     check_distribution,
     check_index_sequence,
@@ -136,14 +136,9 @@ class StochasticSystem:
         u = self._check_inputs(inputs)
         start = check_state(start, self.n_states)
         rng = check_random_state(random_state)
-        chains = check_n_chains(n_chains)
-        cumulative = np.cumsum(self.transitions, axis=2)
-        cumulative_obs = np.cumsum(self.observation, axis=1)
-        states = np.empty((chains, u.size + 1), dtype=np.intp)
-        states[:, 0] = start
-        for n, a in enumerate(u):
-            states[:, n + 1] = sample_next(cumulative[a], states[:, n], rng.random(chains))
+        states = sample_paths(self.transitions, u, start, check_n_chains(n_chains), rng)
         draws = rng.random(states.shape)
+        cumulative_obs = np.cumsum(self.observation, axis=1)
         outputs = sample_next(cumulative_obs, states.ravel(), draws.ravel()).reshape(states.shape)
         if n_chains is None:
             return states[0], outputs[0]
