@@ -71,15 +71,15 @@ def log_space_forward(transitions, observation, p0, inputs, y):
     return logsumexp(log_alpha), log_alpha - logsumexp(log_alpha)
 
 
-def test_five_thousand_steps_neither_underflow_nor_overflow():
+def test_two_thousand_steps_neither_underflow_nor_overflow():
     rng = np.random.default_rng(5)
     transitions, observation = random_system(rng, 4, 2, 3)
     system = StochasticSystem(list(transitions), observation)
     p0 = np.full(4, 0.25)
-    inputs = rng.integers(0, 2, 5_000)
+    inputs = rng.integers(0, 2, 2_000)
     _, y = system.sample(inputs, start=0, random_state=6)
     log_evidence, log_last = log_space_forward(transitions, observation, p0, inputs, y)
-    assert log_evidence < -3_000  # the likelihood itself is far below the smallest double
+    assert log_evidence < -1_000  # the likelihood is far below the smallest double, e^-745
     assert system.likelihood(y, inputs, p0=p0) == 0.0
     assert system.log_likelihood(y, inputs, p0=p0) == pytest.approx(log_evidence, rel=1e-10)
     filtered = system.filtered_distributions(y, inputs, p0=p0)
@@ -89,7 +89,7 @@ def test_five_thousand_steps_neither_underflow_nor_overflow():
     np.testing.assert_allclose(smoothed.sum(axis=1), 1.0, rtol=1e-12)
     np.testing.assert_allclose(smoothed[-1], filtered[-1], rtol=1e-12)
     path, log_probability = system.viterbi(y, inputs, p0=p0)
-    assert path.shape == (5_001,) and log_evidence > log_probability > -np.inf
+    assert path.shape == (2_001,) and log_evidence > log_probability > -np.inf
 
 
 def test_viterbi_recovers_the_states_of_a_sharp_model():
