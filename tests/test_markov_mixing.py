@@ -51,6 +51,9 @@ def test_mixing_time_is_the_first_step_within_epsilon_from_every_start():
         assert chain.mixing_time(eps, p0=p0) == int(np.argmax(curve <= eps))
     assert chain.mixing_time(1.0) == 0
     assert chain.mixing_time(0.25, p0=pi) == 0
+    # rounding keeps T^n about 1e-16 from π: a smaller ε is never reached, and it is said
+    with pytest.raises(RuntimeError, match=r"still farther than epsilon=1e-300 .* 2\*\*62"):
+        chain.mixing_time(1e-300)
 
 
 def test_periodic_chain_gets_a_clear_error_instead_of_a_flat_curve():
