@@ -61,9 +61,11 @@ def test_two_state_chain_closed_form():
 
 def test_non_unique_stationary_distribution_is_reported():
     chain = MarkovChain([[1, 0, 0], [0.5, 0, 0.5], [0, 0, 1]])
-    assert [c.tolist() for c in chain.closed_classes()] in ([[0], [2]], [[2], [0]])
-    with pytest.raises(ValueError, match=r"not unique.*2 closed classes"):
+    assert [c.tolist() for c in chain.recurrent_classes()] == [[0], [2]]
+    with pytest.raises(ValueError, match=r"not unique.*2 recurrent \(closed\) classes "
+                                         r"\(\[0\], \[2\]\); stationary_distributions"):
         chain.stationary_distribution()
+    np.testing.assert_array_equal(chain.stationary_distributions(), [[1, 0, 0], [0, 0, 1]])
 
 
 def test_sampled_visit_frequencies_converge_to_stationary():
@@ -159,15 +161,96 @@ def test_bad_arguments_are_rejected():
         chain.step([1.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="sum to 1"):
         chain.step([0.7, 0.7])
-    with pytest.raises(ValueError, match="start must be a state index"):
+    with pytest.raises(ValueError, match=r"start must be an integer ≥ 0 and ≤ 1, got 2"):
         chain.sample(5, start=2)
     with pytest.raises(ValueError, match=r"transitions\[1\] must have shape"):
         StochasticSystem([np.eye(2), np.eye(3)])
+    with pytest.raises(TypeError, match="transitions must be a sequence of matrices T_a"):
+        StochasticSystem(None)
+    with pytest.raises(ValueError, match="transitions must hold at least one matrix"):
+        StochasticSystem([])
     with pytest.raises(ValueError, match="observation must have 2 rows"):
         StochasticSystem([np.eye(2)], np.eye(3))
-    with pytest.raises(ValueError, match="inputs must lie in"):
+    with pytest.raises(ValueError, match=r"inputs must lie in \[0, 1\), got 1 at index 1"):
         StochasticSystem([np.eye(2)]).sample([0, 1], start=0)
     assert nl.dynamics.MarkovChain is MarkovChain
+
+
+BAD_DISTRIBUTIONS = [
+    ([np.nan, 1.0], ValueError, r"p0 must be finite, got nan at index 0"),
+    ([np.inf, 0.0], ValueError, r"p0 must be finite, got inf"),
+    ([0.5 + 0.5j, 0.5], TypeError, r"p0 must hold real numbers, got complex"),
+    ([None, 1.0], TypeError, r"p0 must be an array of real numbers, got None"),
+    (["a", "b"], TypeError, r"p0 must be an array of real numbers, got text"),
+    ([1.5, -0.5], ValueError, r"p0 must be non-negative and sum to 1"),
+    ([[1.0, 0.0]], ValueError, r"p0 must have 1 dimension\(s\), got shape \(1, 2\)"),
+]
+
+
+@pytest.mark.parametrize(("p0", "error", "message"), BAD_DISTRIBUTIONS)
+def test_invalid_starting_distributions_are_refused_by_name(p0, error, message):
+    # issue 10: NaN passed the old check silently (NaN < 0 and |NaN − 1| > tol are False)
+    chain = MarkovChain([[0.5, 0.5], [0.2, 0.8]])
+    with pytest.raises(error, match=message):
+        chain.distributions(3, p0)
+    system = StochasticSystem([[[0.5, 0.5], [0.2, 0.8]]])
+    with pytest.raises(error, match=message):
+        system.distributions([0, 0], p0)
+    with pytest.raises(error, match=message):
+        system.log_likelihood([0, 1], p0=p0)
+
+
+@pytest.mark.parametrize(("T", "error", "message"), [
+    ([[0.5 + 0.1j, 0.5], [0.2, 0.8]], TypeError, "T must hold real numbers, got complex"),
+    ([[np.nan, 1.0], [0.2, 0.8]], ValueError, "T must be finite, got nan"),
+    ([["a", "b"], ["c", "d"]], TypeError, "T must be an array of real numbers, got text"),
+])
+def test_complex_and_non_numeric_matrices_are_refused_not_made_real(T, error, message):
+    with pytest.raises(error, match=message):
+        MarkovChain(T)
+    with pytest.raises(error, match=message.replace("T must", r"transitions\[0\] must")):
+        StochasticSystem([T])
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"n_steps": -1}, ValueError, r"n_steps must be an integer ≥ 0, got -1"),
+    ({"n_steps": 2.0}, TypeError, r"n_steps must be an integer ≥ 0, got 2.0 \(float\)"),
+    ({"n_steps": True}, TypeError, r"n_steps must be an integer ≥ 0, got True \(bool\)"),
+    ({"start": -1}, ValueError, r"start must be an integer ≥ 0 and ≤ 1, got -1"),
+    ({"start": 1.0}, TypeError, r"start must be an integer ≥ 0 and ≤ 1, got 1.0"),
+    ({"start": "0"}, TypeError, r"start must be an integer ≥ 0 and ≤ 1, got '0'"),
+    ({"random_state": -3}, ValueError, r"random_state must be None, an integer seed ≥ 0 or"),
+    ({"random_state": 1.5}, TypeError, r"random_state must be None, an integer seed ≥ 0 or"),
+    ({"random_state": True}, TypeError, r"random_state must be .* got True \(bool\)"),
+    ({"random_state": "seed"}, TypeError, r"random_state must be .* got 'seed'"),
+    ({"n_chains": 0}, ValueError, r"n_chains must be a positive integer, got 0"),
+    ({"n_chains": 2.5}, TypeError, r"n_chains must be a positive integer, got 2.5"),
+])
+def test_every_bad_sampling_argument_gets_a_clear_error(kwargs, error, message):
+    # issue 10: MarkovChain.sample(-1, 0) raised a raw IndexError from NumPy
+    arguments = {"n_steps": 3, "start": 0, **kwargs}
+    with pytest.raises(error, match=message):
+        MarkovChain([[0.5, 0.5], [0.2, 0.8]]).sample(**arguments)
+    if "n_steps" not in kwargs:
+        arguments.pop("n_steps")
+        with pytest.raises(error, match=message):
+            StochasticSystem([[[0.5, 0.5], [0.2, 0.8]]]).sample([0, 0], **arguments)
+
+
+def test_numpy_integers_are_accepted_wherever_python_ints_are():
+    chain = MarkovChain([[0.5, 0.5], [0.2, 0.8]])
+    for kind in (np.int64, np.int32, np.uint8, np.intp):
+        path = chain.sample(kind(4), kind(1), random_state=kind(7), n_chains=kind(2))
+        np.testing.assert_array_equal(path, chain.sample(4, 1, random_state=7, n_chains=2))
+        np.testing.assert_array_equal(chain.n_step_matrix(kind(3)), chain.n_step_matrix(3))
+        assert chain.distributions(kind(2), [1.0, 0.0]).shape == (3, 2)
+        np.testing.assert_array_equal(chain.hitting_times(kind(0)), chain.hitting_times(0))
+    generator = np.random.default_rng(5)
+    assert chain.sample(3, 0, random_state=generator).shape == (4,)
+    system = StochasticSystem([[[0.5, 0.5], [0.2, 0.8]]])
+    states, _ = system.sample(np.array([0, 0], dtype=np.uint8), start=np.int16(1),
+                              random_state=np.int64(0))
+    assert states[0] == 1
 
 
 def test_tour_section_writes_the_convergence_figure(tmp_path):

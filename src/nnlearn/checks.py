@@ -30,7 +30,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-__all__ = ["InvalidArgumentError", "check_integer", "check_real", "check_real_array", "describe"]
+__all__ = [
+    "InvalidArgumentError",
+    "check_integer",
+    "check_random_state",
+    "check_real",
+    "check_real_array",
+    "describe",
+]
 
 
 class InvalidArgumentError(ValueError, TypeError):
@@ -159,3 +166,19 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
         place = f" at index {where if len(where) != 1 else where[0]}" if where else ""
         raise InvalidArgumentError(f"{name} must be finite, got {bad}{place}")
     return array
+
+
+def check_random_state(value: Any, name: str = "random_state") -> np.random.Generator:
+    """A ``numpy.random.Generator`` from ``value``: a non-negative integer seed (any
+    ``numbers.Integral`` but bool), a Generator (used as is) or None (fresh entropy);
+    otherwise an :class:`InvalidArgumentError` naming ``name``."""
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is None:
+        return np.random.default_rng()
+    expected = "None, an integer seed ≥ 0 or a numpy.random.Generator"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise InvalidArgumentError(f"{name} must be {expected}, got {describe(value)}")
+    if value < 0:
+        raise InvalidArgumentError(f"{name} must be {expected}, got {int(value)}")
+    return np.random.default_rng(int(value))

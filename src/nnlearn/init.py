@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from nnlearn.checks import check_random_state
 from nnlearn.registry import Registry
 
 Initializer = Callable[..., np.ndarray]
@@ -34,14 +35,7 @@ def get(name: str | Initializer) -> Initializer:
 
 def rng_from(random_state: int | np.random.Generator | None) -> np.random.Generator:
     """A ``numpy.random.Generator`` from a seed, a Generator (used as is) or None (fresh)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    if random_state is None or isinstance(random_state, int | np.integer):
-        return np.random.default_rng(random_state)
-    raise TypeError(
-        f"random_state must be None, an int or a numpy.random.Generator, "
-        f"got {type(random_state).__name__}"
-    )
+    return check_random_state(random_state)
 
 
 @INITIALIZERS.register("normal", "small_normal")

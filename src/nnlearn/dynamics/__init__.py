@@ -1,4 +1,6 @@
-"""Dynamical systems of the course: deterministic and stochastic, discrete and continuous.
+"""Dynamical systems of the course: deterministic and stochastic, discrete and continuous,
+and their analysis (Markov-chain structure, hidden-Markov inference, fixed points,
+Lyapunov exponents).
 
 >>> import nnlearn as nl
 >>> nl.dynamics.MarkovChain([[0.5, 0.5], [0.2, 0.8]]).n_step_matrix(2)
@@ -7,14 +9,19 @@ array([[0.35, 0.65],
 """
 
 from nnlearn.dynamics.deterministic import ContinuousSystem, DiscreteSystem, Trajectory
-from nnlearn.dynamics.markov import MarkovChain, check_stochastic_matrix
+from nnlearn.dynamics.fixed_points import FixedPoint
+from nnlearn.dynamics.markov import MarkovChain
+from nnlearn.dynamics.one_dimensional import logistic_map
 from nnlearn.dynamics.stochastic import StochasticSystem
+from nnlearn.dynamics.validation import check_stochastic_matrix
 
 __all__ = [
     "ContinuousSystem",
     "DiscreteSystem",
+    "FixedPoint",
     "MarkovChain",
     "StochasticSystem",
     "Trajectory",
     "check_stochastic_matrix",
+    "logistic_map",
 ]
