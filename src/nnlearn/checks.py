@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-__all__ = ["check_integer", "check_real", "check_real_array", "describe"]
+__all__ = ["check_bool", "check_integer", "check_real", "check_real_array", "describe"]
 
 
 def describe(value: Any) -> str:
@@ -53,6 +53,15 @@ def _bounds(minimum: float | None, maximum: float | None, open_minimum: bool) ->
     if maximum is not None:
         parts.append(f"≤ {maximum:g}")
     return (" " + " and ".join(parts)) if parts else ""
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """``value`` as a Python bool, if it is ``True`` or ``False`` (``np.bool_`` too);
+    otherwise a ``TypeError`` naming ``name``: a flag given 0, "no" or None is a mistake,
+    not a truth value."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
 
 
 def check_integer(value: Any, name: str, *, minimum: int | None = None,
