@@ -17,6 +17,7 @@ from nnlearn.models.energy.hopfield_capacity import (
     capacity_curve,
     published_absolute_capacity,
 )
+from nnlearn.models.energy.modern_hopfield import ModernHopfield, ModernRecallTrace
 from nnlearn.models.energy.rbm import RBM
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "BAMTrace",
     "BoltzmannMachine",
     "Hopfield",
+    "ModernHopfield",
+    "ModernRecallTrace",
     "RecallTrace",
     "absolute_capacity",
     "boltzmann_acceptance",
