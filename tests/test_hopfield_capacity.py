@@ -18,6 +18,7 @@ from nnlearn.models.energy.hopfield_capacity import (
     capacity_curve,
     flip_bits,
     published_absolute_capacity,
+    retrieval_curve,
 )
 
 TOLERANCE = 0.15
@@ -104,3 +105,36 @@ def test_absolute_capacity_and_breakdown_name_their_bad_arguments():
     with pytest.raises(ValueError, match="measure must be 'recalled' or 'stable', got 'x'"):
         curve.breakdown(measure="x")
     assert curve.breakdown(np.float32(0.5)) == curve.breakdown(0.5)
+
+
+def first_below_half(curve_counts, fraction):
+    return curve_counts[np.flatnonzero(fraction < 0.5)[0]]
+
+
+def test_modern_capacity_grows_exponentially_with_d_the_classical_linearly():
+    counts = 2 ** np.arange(1, 13)
+    small, large = (retrieval_curve(d, counts, noise=0.2, random_state=d) for d in (16, 32))
+    assert small.noise == 3 / 16 and large.noise == 6 / 32  # whole bits
+    # doubling d multiplies the modern network's capacity by 2^3 at least (measured 2^5);
+    # the classical one stays below L / 2 in both
+    gain = np.log2(first_below_half(large.counts, large.modern)
+                   / first_below_half(small.counts, small.modern))
+    assert gain >= 3
+    for curve in (small, large):
+        assert first_below_half(curve.counts, curve.classical) <= curve.n_units / 2
+        assert np.all(curve.modern[:3] >= 0.85) and curve.classical[-1] == 0.0
+
+
+def test_retrieval_curve_names_its_bad_arguments():
+    with pytest.raises(ValueError, match=r"counts must be whole numbers ≥ 1, got \[2.0, 0.5\]"):
+        retrieval_curve(8, [2, 0.5])
+    with pytest.raises(ValueError, match="beta must be a finite real number > 0, got -1"):
+        retrieval_curve(8, [2], beta=-1)
+    with pytest.raises(ValueError, match="n_probes must be an integer ≥ 1, got 0"):
+        retrieval_curve(8, [2], n_probes=0)
+    with pytest.raises(ValueError, match="noise must be a finite real number ≥ 0 and ≤ 1"):
+        retrieval_curve(8, [2], noise=-0.1)
+    curve = retrieval_curve(np.int64(8), np.array([2, 4], dtype=np.int32), noise=np.float32(0),
+                            n_probes=np.int16(5), random_state=0)
+    np.testing.assert_array_equal(curve.counts, [2, 4])
+    np.testing.assert_array_equal(curve.modern[:1], 1.0)  # uncorrupted, 2 patterns

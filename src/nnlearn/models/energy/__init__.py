@@ -1,5 +1,6 @@
-"""The energy models: Hopfield networks, Boltzmann machines, the restricted Boltzmann machine,
-and the sampling and annealing they rest on."""
+"""The energy models: associative memories (the Hopfield network and its storage rules, the
+bidirectional associative memory, the modern continuous Hopfield network), Boltzmann
+machines, the restricted Boltzmann machine, and the sampling and annealing they rest on."""
 
 from nnlearn.models.energy.acceptance import (
     ACCEPTANCE,
@@ -16,6 +17,7 @@ from nnlearn.models.energy.hopfield_capacity import (
     absolute_capacity,
     capacity_curve,
     published_absolute_capacity,
+    retrieval_curve,
 )
 from nnlearn.models.energy.modern_hopfield import ModernHopfield, ModernRecallTrace
 from nnlearn.models.energy.rbm import RBM
@@ -39,4 +41,5 @@ __all__ = [
     "metropolis_acceptance",
     "metropolis_ratio",
     "published_absolute_capacity",
+    "retrieval_curve",
 ]

@@ -8,6 +8,9 @@ Two measures, each with its published reference:
 * :func:`absolute_capacity`: the number of random patterns stored before the first of
   them stops being a fixed point. Storkey (1997) gives L/(2 ln L) for Hebb's rule and
   L/√(2 ln L) for his; the pseudo-inverse rule keeps every pattern up to L − 1.
+
+:func:`retrieval_curve` sets the classical network beside the modern continuous one
+(Ramsauer et al. 2020), whose capacity grows exponentially with the dimension.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from nnlearn.equations import implements
 from nnlearn.init import rng_from
 from nnlearn.models.energy.hopfield import Hopfield
 from nnlearn.models.energy.hopfield_rules import RULES
+from nnlearn.models.energy.modern_hopfield import ModernHopfield
 
 THEORETICAL_CAPACITY = 0.138
 TEST = "tests/test_hopfield_capacity.py::"
@@ -46,13 +50,19 @@ class CapacityCurve:
         Mean fraction of wrong bits after recall.
     rule : str
         The storage rule.
+    n_units : int
+        L.
+    noise : float
+        The fraction of bits flipped in each probe.
     """
 
     loads: np.ndarray
     stable: np.ndarray
     recalled: np.ndarray
     bit_error: np.ndarray
-    rule: str = "analytic"
+    rule: str
+    n_units: int
+    noise: float
 
     def breakdown(self, level: float = 0.5, measure: str = "recalled") -> float:
         """The load where the ``measure`` ("recalled" or "stable") first falls below
@@ -162,7 +172,7 @@ def capacity_curve(
         recalled.append(hits / total)
         error.append(wrong / total)
     return CapacityCurve(counts / n_units, np.array(stable), np.array(recalled),
-                         np.array(error), rule)
+                         np.array(error), rule, n_units, n_flips / n_units)
 
 
 @implements("hopfield_absolute_capacity",
@@ -227,3 +237,83 @@ def absolute_capacity(
                 capacities[trial] = n - 1
                 break
     return capacities
+
+
+@dataclass
+class RetrievalCurve:
+    """The result of :func:`retrieval_curve`, one entry per number of stored patterns.
+
+    Attributes
+    ----------
+    counts : ndarray of int
+        The numbers N of random patterns stored.
+    modern : ndarray
+        Fraction of the probes whose one modern update has the signs of their pattern.
+    classical : ndarray
+        Fraction of the probes the classical (Hebbian, asynchronous) network recalls exactly.
+    n_units : int
+        d = L.
+    noise : float
+        The fraction of bits flipped in each probe.
+    """
+
+    counts: np.ndarray
+    modern: np.ndarray
+    classical: np.ndarray
+    n_units: int
+    noise: float
+
+
+def retrieval_curve(
+    n_units: int = 64,
+    counts: ArrayLike = tuple(2 ** k for k in range(1, 15)),
+    noise: float = 0.2,
+    beta: float = 1.0,
+    n_probes: int = 100,
+    random_state: RandomState = None,
+) -> RetrievalCurve:
+    """Classical against modern retrieval of corrupted random bipolar patterns.
+
+    For each N, N random patterns are stored in both networks; ``n_probes`` of them,
+    each with ``noise`` of its bits flipped, are recalled: by the classical network with
+    Hebb's rule (asynchronous updates to a fixed point) and by the modern one in a single
+    update x ← Ξ softmax(β Ξᵀ x). A probe counts as retrieved when the result has the
+    signs of its pattern, every one.
+
+    Parameters
+    ----------
+    n_units : int, default 64
+        d = L, the units of both networks.
+    counts : array-like of int, default 2, 4, …, 16384
+        The numbers N of stored patterns (≥ 1).
+    noise : float, default 0.2
+        Fraction of the bits flipped in each probe (rounded to whole bits).
+    beta : float, default 1.0
+        β of the modern network.
+    n_probes : int, default 100
+        Probes per N (drawn among the N patterns, with repetition).
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    RetrievalCurve
+    """
+    n_units = check_integer(n_units, "n_units", minimum=1)
+    counts = check_real_array(counts, "counts", ndim=1, allow_empty=False)
+    if np.any(counts < 1) or np.any(counts != np.round(counts)):
+        raise ValueError(f"counts must be whole numbers ≥ 1, got {counts.tolist()}")
+    n_flips = round(check_real(noise, "noise", minimum=0, maximum=1) * n_units)
+    modern_net = ModernHopfield(n_units, beta)  # checks beta
+    n_probes = check_integer(n_probes, "n_probes", minimum=1)
+    rng = rng_from(random_state)
+    modern, classical = [], []
+    for n_patterns in counts.astype(int):
+        patterns = random_patterns(rng, n_patterns, n_units)
+        targets = patterns[rng.integers(0, n_patterns, n_probes)]
+        probes = flip_bits(targets, n_flips, rng)
+        one_step = modern_net.store(patterns).update(probes)
+        modern.append(np.mean(np.all(np.sign(one_step) == targets, axis=1)))
+        recalled = Hopfield(n_units).store(patterns).recall(probes, random_state=rng)
+        classical.append(np.mean(np.all(recalled == targets, axis=1)))
+    return RetrievalCurve(counts.astype(int), np.array(modern), np.array(classical),
+                          n_units, n_flips / n_units)
