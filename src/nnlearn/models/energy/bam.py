@@ -27,9 +27,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.checks import check_bool, check_integer, check_real_array
+from nnlearn.checks import check_bool, check_integer
 from nnlearn.equations import implements
-from nnlearn.models.energy.bipolar import check_bipolar, sign_keep_ties, tie_tolerance
+from nnlearn.models.energy.bipolar import (
+    check_bipolar,
+    check_weights,
+    sign_keep_ties,
+    tie_tolerance,
+)
 
 TEST = "tests/test_bam.py::"
 
@@ -89,10 +94,7 @@ class BAM:
 
     @weights.setter
     def weights(self, value: ArrayLike) -> None:
-        w = check_real_array(value, "weights", dtype=np.float64, ndim=2)
-        if w.shape != (self.n_x, self.n_y):
-            raise ValueError(f"weights must have shape ({self.n_x}, {self.n_y}), got {w.shape}")
-        self._weights = w
+        self._weights = check_weights(value, (self.n_x, self.n_y))
 
     def _pair(self, x: ArrayLike, y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         """x and y as bipolar arrays with the same leading shape."""

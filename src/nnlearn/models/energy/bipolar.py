@@ -1,4 +1,5 @@
-"""Bipolar states {−1, +1}^L: validation, and the sign rule with its tie convention.
+"""Bipolar states {−1, +1}^L: validation (of the states and the weights between them), and
+the sign rule with its tie convention.
 
 The Hopfield network and the bidirectional associative memory both update a unit to the
 sign of its local field and keep its value where the field is zero (a tie). Both use
@@ -34,6 +35,16 @@ def check_bipolar(x: ArrayLike, n_units: int, name: str,
         raise ValueError(f"{name} must be bipolar: every entry -1 or +1, got {x[where]} at "
                          f"index {index}")
     return x
+
+
+def check_weights(value: ArrayLike, shape: tuple[int, int],
+                  dtype: DTypeLike = np.float64) -> np.ndarray:
+    """Weights W: a finite real matrix of ``shape``, as ``dtype``, or an error naming
+    ``weights``."""
+    w = check_real_array(value, "weights", dtype=dtype, ndim=2)
+    if w.shape != shape:
+        raise ValueError(f"weights must have shape {shape}, got {w.shape}")
+    return w
 
 
 def tie_tolerance(weights: np.ndarray) -> float:

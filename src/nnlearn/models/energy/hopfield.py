@@ -17,12 +17,17 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nnlearn.checks import check_bool, check_integer, check_real, check_real_array
+from nnlearn.checks import check_bool, check_integer, check_real
 from nnlearn.compiled import add_scaled, compiled
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
 from nnlearn.layers.module import as_float_dtype
-from nnlearn.models.energy.bipolar import check_bipolar, sign_keep_ties, tie_tolerance
+from nnlearn.models.energy.bipolar import (
+    check_bipolar,
+    check_weights,
+    sign_keep_ties,
+    tie_tolerance,
+)
 from nnlearn.models.energy.hopfield_rules import RULES
 
 TEST = "tests/test_hopfield.py::"
@@ -118,11 +123,7 @@ class Hopfield:
 
     @weights.setter
     def weights(self, value: ArrayLike) -> None:
-        w = check_real_array(value, "weights", dtype=self.dtype, ndim=2)
-        if w.shape != (self.n_units, self.n_units):
-            raise ValueError(f"weights must have shape ({self.n_units}, {self.n_units}), "
-                             f"got {w.shape}")
-        self._weights = w
+        self._weights = check_weights(value, (self.n_units, self.n_units), self.dtype)
 
     def _patterns(self, patterns: ArrayLike) -> np.ndarray:
         """Bipolar patterns as rows of shape (N, L), N ≥ 1."""
