@@ -100,8 +100,8 @@ def test_ties_keep_the_current_state():
 
 
 @pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: BAM(0, 3), ValueError, "n_x must be an integer ≥ 1, got 0"),
-    (lambda: BAM(3, 2.0), TypeError, r"n_y must be an integer ≥ 1, got 2.0 \(float\)"),
+    (lambda: BAM(0, 3), ValueError, r"n_x must be a[^,]*integer[^,]*, got 0"),
+    (lambda: BAM(3, 2.0), TypeError, r"n_y must be a[^,]*integer[^,]*, got 2.0 \(float\)"),
     (lambda: BAM(6, 4).store(X, Y[:1]), ValueError,
      r"x and y must hold as many states, got shapes \(2, 6\) and \(1, 4\)"),
     (lambda: BAM(6, 4).store(X * 1j, Y), TypeError, "x must hold real numbers, got complex"),

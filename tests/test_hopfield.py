@@ -161,7 +161,7 @@ def test_bad_input_is_rejected():
         net.recall([1, -1, 1])
     with pytest.raises(ValueError, match="mode must be 'async' or 'sync'"):
         net.recall([1, -1, 1, 1], mode="parallel")
-    with pytest.raises(ValueError, match="n_units must be an integer ≥ 1, got 0"):
+    with pytest.raises(ValueError, match=r"n_units must be a[^,]*integer[^,]*, got 0"):
         Hopfield(0)
     assert nl.models.Hopfield is Hopfield
 

@@ -72,15 +72,15 @@ def test_flip_bits_flips_exactly_the_asked_number_of_bits():
 
 
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
-    ({"n_units": 0}, ValueError, "n_units must be an integer ≥ 1, got 0"),
-    ({"n_units": 10.0}, TypeError, r"n_units must be an integer ≥ 1, got 10.0 \(float\)"),
+    ({"n_units": 0}, ValueError, r"n_units must be a[^,]*integer[^,]*, got 0"),
+    ({"n_units": 10.0}, TypeError, r"n_units must be a[^,]*integer[^,]*, got 10.0 \(float\)"),
     ({"loads": []}, ValueError, r"loads must not be empty"),
     ({"loads": [0.1, -0.2]}, ValueError, "loads must be positive, got -0.2"),
     ({"loads": [0.1, np.nan]}, ValueError, "loads must be finite, got nan at index 1"),
     ({"loads": [[0.1]]}, ValueError, r"loads must have 1 dimension\(s\)"),
     ({"loads": [0.1j]}, TypeError, "loads must hold real numbers, got complex values"),
     ({"tolerance": 1.5}, ValueError, "tolerance must be a finite real number ≥ 0 and ≤ 1"),
-    ({"n_trials": 0}, ValueError, "n_trials must be an integer ≥ 1, got 0"),
+    ({"n_trials": 0}, ValueError, r"n_trials must be a[^,]*integer[^,]*, got 0"),
     ({"max_steps": -1}, ValueError, "max_steps must be an integer ≥ 0, got -1"),
     ({"noise": np.inf}, ValueError, "noise must be a finite real number ≥ 0 and ≤ 1, got inf"),
     ({"rule": "oja"}, ValueError, "unknown Hopfield storage rule 'oja'"),
@@ -93,7 +93,7 @@ def test_capacity_curve_names_every_bad_argument(kwargs, error, message):
 
 
 def test_absolute_capacity_and_breakdown_name_their_bad_arguments():
-    with pytest.raises(ValueError, match="n_trials must be an integer ≥ 1, got 0"):
+    with pytest.raises(ValueError, match=r"n_trials must be a[^,]*integer[^,]*, got 0"):
         absolute_capacity(10, n_trials=0)
     with pytest.raises(TypeError, match="Hopfield storage rule name must be a str"):
         absolute_capacity(10, rule=None)
@@ -130,7 +130,7 @@ def test_retrieval_curve_names_its_bad_arguments():
         retrieval_curve(8, [2, 0.5])
     with pytest.raises(ValueError, match="beta must be a finite real number > 0, got -1"):
         retrieval_curve(8, [2], beta=-1)
-    with pytest.raises(ValueError, match="n_probes must be an integer ≥ 1, got 0"):
+    with pytest.raises(ValueError, match=r"n_probes must be a[^,]*integer[^,]*, got 0"):
         retrieval_curve(8, [2], n_probes=0)
     with pytest.raises(ValueError, match="noise must be a finite real number ≥ 0 and ≤ 1"):
         retrieval_curve(8, [2], noise=-0.1)

@@ -131,7 +131,7 @@ def test_temperature_decides_between_averaging_and_a_single_pattern():
 
 
 @pytest.mark.parametrize(("call", "error", "message"), [
-    (lambda: ModernHopfield(0), ValueError, "n_units must be an integer ≥ 1, got 0"),
+    (lambda: ModernHopfield(0), ValueError, r"n_units must be a[^,]*integer[^,]*, got 0"),
     (lambda: ModernHopfield(4, beta=0), ValueError, "beta must be a finite real number > 0"),
     (lambda: ModernHopfield(4, beta=np.nan), ValueError, "beta must be a finite real number"),
     (lambda: ModernHopfield(4, beta=np.inf), ValueError, "beta must be a finite real number"),
