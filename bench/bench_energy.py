@@ -7,9 +7,12 @@
 2. Asynchronous recall on a 1,000-neuron Hopfield network: nnlearn's recall, a compiled
    loop over the units with incrementally updated local fields, against a plain Python
    loop that recomputes each unit's field from the weights.
-3. The Hopfield capacity curve at L = 1,000 (where recall breaks down, against 0.138).
+3. The Hopfield capacity curve at L = 1,000 (where recall breaks down, against 0.138),
+   and the absolute capacity of the three storage rules against the published figures.
 4. The RBM against scikit-learn's BernoulliRBM on the binarized digits: time per epoch
    and pseudo-likelihood with the same settings.
+5. The modern Hopfield network's one-step update, x <- Xi softmax(beta Xi^T x), against
+   the same attention in PyTorch, and its retrieval beside the classical network's.
 
 The machines are shared and noisy: read the ratios, not the absolute times.
 """
@@ -96,6 +99,56 @@ def bench_capacity(n_units=1000):
           f"(theory, L -> infinity: {THEORETICAL_CAPACITY})")
 
 
+def bench_absolute_capacity(sizes=(64, 100, 200), n_trials=20):
+    from nnlearn.models.energy.hopfield_capacity import (
+        absolute_capacity,
+        published_absolute_capacity,
+    )
+
+    print("Absolute capacity (patterns stored before the first is not a fixed point):")
+    for n_units in sizes:
+        for rule in ("analytic", "storkey", "pseudoinverse"):
+            trials = n_trials if rule != "pseudoinverse" else 2
+            found = absolute_capacity(n_units, rule, n_trials=trials, random_state=n_units)
+            published = published_absolute_capacity(rule, n_units)
+            error = found.std() / np.sqrt(trials)
+            print(f"    L = {n_units}, {rule}: {found.mean():.2f} +- {error:.2f} over {trials} "
+                  f"trials, published {published:.2f} (ratio {found.mean() / published:.3f})")
+
+
+def bench_modern_hopfield(n_units=64, n_patterns=16384, n_probes=256):
+    import torch
+
+    from nnlearn.models import ModernHopfield
+    from nnlearn.models.energy.hopfield_capacity import retrieval_curve
+
+    rng = np.random.default_rng(4)
+    patterns = rng.choice([-1.0, 1.0], size=(n_patterns, n_units))
+    probes = patterns[:n_probes] * np.where(rng.random((n_probes, n_units)) < 0.1, -1, 1)
+    net = ModernHopfield(n_units).store(patterns)
+    xi, queries = torch.from_numpy(patterns), torch.from_numpy(probes)
+    results = {}
+
+    def ours():
+        results["nnlearn"] = net.update(probes)
+
+    def theirs():
+        results["torch"] = (torch.softmax(queries @ xi.T, dim=-1) @ xi).numpy()
+
+    t_ours, t_theirs = best_of(5, ours, theirs)
+    same = np.abs(results["nnlearn"] - results["torch"]).max()
+    exact = np.mean(np.all(np.sign(results["nnlearn"]) == patterns[:n_probes], axis=1))
+    print(f"Modern Hopfield update, d = {n_units}, N = {n_patterns}, {n_probes} probes "
+          f"(float64): nnlearn {t_ours * 1e3:.1f} ms, PyTorch {t_theirs * 1e3:.1f} ms, ratio "
+          f"{t_ours / t_theirs:.2f}; max difference {same:.1e}; {exact:.0%} retrieved in one step")
+    for d in (16, 32, 64):
+        curve = retrieval_curve(d, random_state=d)
+        half = [curve.counts[np.flatnonzero(f < 0.5)[0]] if np.any(f < 0.5) else np.inf
+                for f in (curve.modern, curve.classical)]
+        print(f"    d = {d}, {curve.noise:.0%} bits flipped: retrieval falls below 1/2 at "
+              f"N = {half[0]} (modern, one update) and N = {half[1]} (classical)")
+
+
 def bench_rbm(n_hidden=256, n_iter=5):
     from sklearn.datasets import load_digits
     from sklearn.neural_network import BernoulliRBM
@@ -129,4 +182,6 @@ if __name__ == "__main__":
     bench_gibbs()
     bench_hopfield()
     bench_capacity()
+    bench_absolute_capacity()
     bench_rbm()
+    bench_modern_hopfield()

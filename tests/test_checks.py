@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlearn.checks import check_integer, check_real, check_real_array
+from nnlearn.checks import check_bool, check_integer, check_real, check_real_array
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3), np.int32(3)])
@@ -78,3 +78,17 @@ def test_check_real_array_checks_dimensions_and_emptiness():
         check_real_array([1, 2, 3], "X", ndim=2)
     with pytest.raises(ValueError, match=r"X must not be empty, got shape \(0, 2\)"):
         check_real_array(np.empty((0, 2)), "X", allow_empty=False)
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(True)])
+def test_check_bool_accepts_python_and_numpy_booleans(value):
+    result = check_bool(value, "return_trace")
+    assert result == bool(value) and type(result) is bool
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (1, "got 1"), (0.0, r"got 0.0 \(float\)"), ("no", "got 'no'"), (None, "got None"),
+])
+def test_check_bool_refuses_what_is_not_a_boolean(value, shown):
+    with pytest.raises(TypeError, match=f"return_trace must be True or False, {shown}"):
+        check_bool(value, "return_trace")

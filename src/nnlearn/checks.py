@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
     "InvalidArgumentError",
+    "check_bool",
     "check_integer",
     "check_random_state",
     "check_real",
@@ -65,6 +66,15 @@ def _bounds(minimum: float | None, maximum: float | None, open_minimum: bool) ->
     if maximum is not None:
         parts.append(f"≤ {maximum:g}")
     return (" " + " and ".join(parts)) if parts else ""
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """``value`` as a Python bool, if it is ``True`` or ``False`` (``np.bool_`` too);
+    otherwise an :class:`InvalidArgumentError` naming ``name``: a flag given 0, "no" or None
+    is a mistake, not a truth value."""
+    if not isinstance(value, bool | np.bool_):
+        raise InvalidArgumentError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
 
 
 def check_integer(value: Any, name: str, *, minimum: int | None = None,

@@ -1,5 +1,6 @@
-"""The energy models: Hopfield networks, Boltzmann machines, the restricted Boltzmann machine,
-and the sampling and annealing they rest on."""
+"""The energy models: associative memories (the Hopfield network and its storage rules, the
+bidirectional associative memory, the modern continuous Hopfield network), Boltzmann
+machines, the restricted Boltzmann machine, and the sampling and annealing they rest on."""
 
 from nnlearn.models.energy.acceptance import (
     ACCEPTANCE,
@@ -8,23 +9,37 @@ from nnlearn.models.energy.acceptance import (
     metropolis_ratio,
 )
 from nnlearn.models.energy.annealing import SCHEDULES
+from nnlearn.models.energy.bam import BAM, BAMTrace
 from nnlearn.models.energy.boltzmann import AnnealResult, BoltzmannMachine
 from nnlearn.models.energy.divergence import kl_divergence
 from nnlearn.models.energy.hopfield import Hopfield, RecallTrace
-from nnlearn.models.energy.hopfield_capacity import capacity_curve
+from nnlearn.models.energy.hopfield_capacity import (
+    absolute_capacity,
+    capacity_curve,
+    published_absolute_capacity,
+    retrieval_curve,
+)
+from nnlearn.models.energy.modern_hopfield import ModernHopfield, ModernRecallTrace
 from nnlearn.models.energy.rbm import RBM
 
 __all__ = [
     "ACCEPTANCE",
+    "BAM",
     "RBM",
     "SCHEDULES",
     "AnnealResult",
+    "BAMTrace",
     "BoltzmannMachine",
     "Hopfield",
+    "ModernHopfield",
+    "ModernRecallTrace",
     "RecallTrace",
+    "absolute_capacity",
     "boltzmann_acceptance",
     "capacity_curve",
     "kl_divergence",
     "metropolis_acceptance",
     "metropolis_ratio",
+    "published_absolute_capacity",
+    "retrieval_curve",
 ]

@@ -17,51 +17,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from nnlearn.checks import check_bool, check_integer, check_real
 from nnlearn.compiled import add_scaled, compiled
 from nnlearn.equations import implements
+from nnlearn.init import rng_from
 from nnlearn.layers.module import as_float_dtype
-from nnlearn.registry import Registry
+from nnlearn.models.energy.bipolar import (
+    check_bipolar,
+    check_weights,
+    sign_keep_ties,
+    tie_tolerance,
+)
+from nnlearn.models.energy.hopfield_rules import RULES
 
 TEST = "tests/test_hopfield.py::"
-RULES: Registry = Registry("Hopfield storage rule")
 RandomState = int | np.random.Generator | None
-
-
-def check_bipolar(x: ArrayLike, n_units: int, name: str,
-                  dtype: DTypeLike = np.float64) -> np.ndarray:
-    """Validate states of shape (n_units,) or (m, n_units) with entries ±1, as ``dtype``."""
-    x = np.asarray(x, dtype=dtype)
-    if x.ndim not in (1, 2) or x.shape[-1] != n_units:
-        raise ValueError(f"{name} must have shape ({n_units},) or (m, {n_units}), got {x.shape}")
-    if not np.all(np.abs(x) == 1):
-        raise ValueError(f"{name} must be bipolar: every entry -1 or +1")
-    return x
-
-
-@RULES.register("analytic", "analytical")
-@implements("analytical_solution_of_a_hopfield_network", test=TEST + "test_storage_rules")
-def analytic_weights(patterns: np.ndarray) -> np.ndarray:
-    """W = 1/L (Σ_{i=1..N} ξ_i ξ_iᵀ − N I) for the N patterns ξ_i (rows) of length L."""
-    n_patterns, n_units = patterns.shape
-    return (patterns.T @ patterns - n_patterns * np.eye(n_units, dtype=patterns.dtype)) / n_units
-
-
-@implements("weight_update_of_a_hopfield_network", test=TEST + "test_storage_rules")
-def incremental_update(weights: np.ndarray, pattern: np.ndarray, learning_rate: float) -> None:
-    """W(n) = W(n − 1) + μ (ξ ξᵀ − I), in place."""
-    weights += learning_rate * np.outer(pattern, pattern)
-    weights[np.diag_indices_from(weights)] -= learning_rate
-
-
-@RULES.register("incremental", "hebbian")
-def incremental_weights(patterns: np.ndarray, learning_rate: float | None = None) -> np.ndarray:
-    """The incremental rule applied to each pattern in turn from W(0) = 0 (μ = 1/L by default)."""
-    n_units = patterns.shape[1]
-    weights = np.zeros((n_units, n_units), patterns.dtype)
-    mu = 1.0 / n_units if learning_rate is None else learning_rate
-    for pattern in patterns:
-        incremental_update(weights, pattern, mu)
-    return weights
 
 
 @dataclass
@@ -85,27 +55,6 @@ class RecallTrace:
     converged: np.ndarray
     two_cycle: np.ndarray
     n_sweeps: int
-
-
-#: Relative to max |W_ij|: fields this close to 0 are ties (float32 weights: the second).
-TIE_TOLERANCE, TIE_TOLERANCE_FLOAT32 = 1e-9, 1e-4
-
-
-def _tie_tolerance(weights: np.ndarray) -> float:
-    """Fields within rounding error of 0, |h| ≤ τ · max |W_ij|, count as ties, so that the
-    incremental and the direct sums agree on them. τ is 1e-9 in float64 and 1e-4 in
-    float32: there, with L = 1,000 and 50 stored patterns, the fields' rounding reaches
-    2e-5 · max |W_ij|, while the smallest field that is not a tie is 0.125 · max |W_ij|
-    (the analytic weights are multiples of 1/L)."""
-    if not weights.size:
-        return 0.0
-    relative = TIE_TOLERANCE_FLOAT32 if weights.dtype == np.float32 else TIE_TOLERANCE
-    return relative * float(np.abs(weights).max())
-
-
-def _sign_keep_ties(field: np.ndarray, current: np.ndarray, tol: float) -> np.ndarray:
-    """sign(field), keeping the current value where the field is 0 (the tie rule)."""
-    return np.where(field > tol, 1.0, np.where(field < -tol, -1.0, current))
 
 
 @compiled
@@ -152,7 +101,7 @@ class Hopfield:
     ----------
     weights : ndarray of shape (n_units, n_units)
         W; symmetric with a zero diagonal after :meth:`store` (not symmetric after
-        :meth:`store_sequence`).
+        :meth:`store_sequence`). It may be set to any finite real matrix of this shape.
 
     Examples
     --------
@@ -163,29 +112,59 @@ class Hopfield:
     """
 
     def __init__(self, n_units: int, dtype: DTypeLike = "float64") -> None:
-        if not isinstance(n_units, int | np.integer) or n_units < 1:
-            raise ValueError(f"n_units must be a positive integer, got {n_units!r}")
-        self.n_units = int(n_units)
+        self.n_units = check_integer(n_units, "n_units", minimum=1)
         self.dtype = as_float_dtype(dtype)
         self.weights = np.zeros((self.n_units, self.n_units), self.dtype)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """W, of shape (n_units, n_units); set it to any finite real matrix of that shape."""
+        return self._weights
+
+    @weights.setter
+    def weights(self, value: ArrayLike) -> None:
+        self._weights = check_weights(value, (self.n_units, self.n_units), self.dtype)
+
+    def _patterns(self, patterns: ArrayLike) -> np.ndarray:
+        """Bipolar patterns as rows of shape (N, L), N ≥ 1."""
+        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns", self.dtype))
+        if not len(patterns):
+            raise ValueError(f"patterns must hold at least one pattern, got shape "
+                             f"{patterns.shape}")
+        return patterns
 
     def store(
         self, patterns: ArrayLike, rule: str = "analytic", learning_rate: float | None = None
     ) -> Hopfield:
         """Store bipolar patterns (rows of shape (N, L)) autoassociatively.
 
-        ``rule="analytic"`` sets W = 1/L (Σ ξ ξᵀ − N I); ``rule="incremental"`` applies
-        W(n) = W(n − 1) + μ (ξ ξᵀ − I) for each pattern, starting from the current weights
-        (μ = ``learning_rate``, 1/L by default), so both rules agree from W = 0.
+        Parameters
+        ----------
+        patterns : array-like of shape (N, L) or (L,)
+            The patterns ξ_1 … ξ_N, entries ±1.
+        rule : {"analytic", "incremental", "storkey", "pseudoinverse"}, default "analytic"
+            ``"analytic"``: W = 1/L (Σ ξ ξᵀ − N I). ``"incremental"``: W(n) = W(n − 1)
+            + μ (ξ ξᵀ − I) for each pattern, from the current weights, so both Hebbian
+            rules agree from W = 0. ``"storkey"``: Storkey's rule, from the current
+            weights. ``"pseudoinverse"``: the projection onto the patterns' span, without
+            its diagonal. See :mod:`nnlearn.models.energy.hopfield_rules`.
+        learning_rate : float, optional
+            μ of the incremental rule (1/L by default); no other rule has one.
+
+        Returns
+        -------
+        self
         """
-        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns", self.dtype))
-        name = RULES.canonical(rule)
-        if name == "analytic":
-            if learning_rate is not None:
-                raise ValueError("learning_rate applies only to rule='incremental'")
-            self.weights = analytic_weights(patterns)
-        else:
-            self.weights = self.weights + incremental_weights(patterns, learning_rate)
+        patterns = self._patterns(patterns)
+        storage = RULES.get(rule)
+        options = {}
+        if learning_rate is not None:
+            if not storage.has_learning_rate:
+                raise ValueError(f"learning_rate applies only to rule='incremental', not to "
+                                 f"rule={rule!r}")
+            options["learning_rate"] = check_real(learning_rate, "learning_rate")
+        start = (self.weights,) if storage.incremental else ()
+        self.weights = storage.learn(patterns, *start, **options)
         return self
 
     @implements(
@@ -199,8 +178,9 @@ class Hopfield:
         (μ = 1/L by default), so that sign(W ξ^(i)) recalls ξ^(i+1). The diagonal is
         set to zero, as the activation sums over j ≠ i.
         """
-        patterns = np.atleast_2d(check_bipolar(patterns, self.n_units, "patterns", self.dtype))
-        mu = 1.0 / self.n_units if learning_rate is None else learning_rate
+        patterns = self._patterns(patterns)
+        mu = (1.0 / self.n_units if learning_rate is None
+              else check_real(learning_rate, "learning_rate"))
         weights = np.zeros((self.n_units, self.n_units), self.dtype)
         for current, following in itertools.pairwise(patterns):
             weights += mu * np.outer(following, current)
@@ -230,7 +210,24 @@ class Hopfield:
         """
         x = check_bipolar(state, self.n_units, "state", self.dtype)
         w = self._offdiagonal()
-        return _sign_keep_ties(x @ w.T, x, _tie_tolerance(w))
+        return sign_keep_ties(x @ w.T, x, tie_tolerance(w))
+
+    def local_field(self, state: ArrayLike) -> np.ndarray:
+        """h_i = Σ_{j≠i} W_ij x_j for states of shape (L,) or (m, L) (the same shape)."""
+        x = check_bipolar(state, self.n_units, "state", self.dtype)
+        return x @ self._offdiagonal().T
+
+    def stable(self, state: ArrayLike) -> np.ndarray | bool:
+        """Whether each state is a strict fixed point: x_i h_i > 0 for every unit i.
+
+        A state kept only by ties (h_i = 0, to rounding) is not counted: W = 0 would
+        otherwise "store" every state. For states of shape (L,) a bool, for (m, L) an
+        array of shape (m,).
+        """
+        x = check_bipolar(state, self.n_units, "state", self.dtype)
+        w = self._offdiagonal()
+        result = np.all(x * (x @ w.T) > tie_tolerance(w), axis=-1)
+        return bool(result) if x.ndim == 1 else result
 
     def _offdiagonal(self) -> np.ndarray:
         w = self.weights.copy()
@@ -268,15 +265,17 @@ class Hopfield:
         trace : RecallTrace, only if ``return_trace``
         """
         x = check_bipolar(probe, self.n_units, "probe", self.dtype)
+        if mode not in ("async", "sync"):
+            raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
+        max_steps = check_integer(max_steps, "max_steps", minimum=0)
+        rng = rng_from(random_state)
+        return_trace = check_bool(return_trace, "return_trace")
         single = x.ndim == 1
         x = np.atleast_2d(x).copy()
         if mode == "async":
-            x, trace = self._recall_async(x, max_steps, np.random.default_rng(random_state),
-                                          return_trace)
-        elif mode == "sync":
-            x, trace = self._recall_sync(x, max_steps)
+            x, trace = self._recall_async(x, max_steps, rng, return_trace)
         else:
-            raise ValueError(f"mode must be 'async' or 'sync', got {mode!r}")
+            x, trace = self._recall_sync(x, max_steps)
         state = x[0] if single else x
         return (state, trace) if return_trace else state
 
@@ -284,7 +283,7 @@ class Hopfield:
         self, x: np.ndarray, max_steps: int, rng: np.random.Generator, record: bool
     ) -> tuple[np.ndarray, RecallTrace]:
         w = self._offdiagonal()
-        tol = _tie_tolerance(w)
+        tol = tie_tolerance(w)
         columns = np.ascontiguousarray(w.T)  # columns[i] = W[:, i]
         field = x @ w.T  # field[p, i] = Σ_j W_ij x_pj
         n_probes, n_units = x.shape
@@ -304,7 +303,7 @@ class Hopfield:
 
     def _recall_sync(self, x: np.ndarray, max_steps: int) -> tuple[np.ndarray, RecallTrace]:
         w = self._offdiagonal()
-        tol = _tie_tolerance(w)
+        tol = tie_tolerance(w)
         energies = [-0.5 * np.einsum("pi,ij,pj->p", x, w, x)]
         previous = np.full_like(x, np.nan)
         converged = np.zeros(x.shape[0], dtype=bool)
@@ -312,7 +311,7 @@ class Hopfield:
         sweeps = 0
         while sweeps < max_steps and not np.all(converged | cycle):
             sweeps += 1
-            new = _sign_keep_ties(x @ w.T, x, tol)
+            new = sign_keep_ties(x @ w.T, x, tol)
             moving = ~(converged | cycle)
             converged |= moving & np.all(new == x, axis=1)
             cycle |= moving & ~converged & np.all(new == previous, axis=1)
@@ -326,9 +325,10 @@ class Hopfield:
 
         Returns
         -------
-        ndarray of shape (n_steps + 1, L)
+        ndarray of shape (n_steps + 1, L), or (n_steps + 1, m, L) for m starts
         """
         x = check_bipolar(start, self.n_units, "start", self.dtype)
+        n_steps = check_integer(n_steps, "n_steps", minimum=0)
         path = [x]
         for _ in range(n_steps):
             path.append(self.update(path[-1]))
