@@ -56,7 +56,7 @@ def test_bad_input_gives_clear_errors(cls):
         model.fit(X, [0.5, 0.1, 0.2, 0.9])
     with pytest.raises(ValueError, match="one class only"):
         model.fit(X, [1, 1, 1, 1])
-    with pytest.raises(ValueError, match="X holds NaN"):
+    with pytest.raises(ValueError, match=r"X must be finite, got nan .*NaN and infinity"):
         model.fit(np.where(X == 1, np.nan, X), y)
     with pytest.raises(ValueError, match=r"different lengths.*4 samples.*3"):
         model.fit(X, y[:3])
