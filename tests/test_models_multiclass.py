@@ -144,6 +144,8 @@ def test_partial_fit_learns_the_classes_given_first():
         model.partial_fit(X_STD, Y_IRIS, classes=[0, 1])
     with pytest.raises(ValueError, match=r"y holds labels \[7\] not in classes \[0, 1, 2\]"):
         model.partial_fit(X_STD[:2], [0, 7])
+    with pytest.raises(ValueError, match=r"y holds labels \['a'\] not in classes \[0, 1, 2\]"):
+        model.partial_fit(X_STD[:2], np.array(["a", "a"], dtype=object))
 
 
 def test_batch_step_of_the_layer_is_the_course_matrix_rule():

@@ -111,23 +111,27 @@ class Adaline(LinearNeuronClassifier):
         check_tol(self.tol)
         check_flag(self.normalized, "normalized")
 
-    def _online_pass(self, X: np.ndarray, T: np.ndarray, W: np.ndarray, b: np.ndarray
+    def _online_pass(self, X: Any, T: np.ndarray, W: np.ndarray, b: np.ndarray
                      ) -> tuple[int, float]:
-        errors = _online_lms_pass(rows(X), T, W, b, self._rates(row_squared_norms(X)))
-        return _measure(T, errors)
+        return _online_lms_pass(rows(X), T, W, b, self._rates(X, per_sample=True))
 
     def _batch_step(self, X: Any, T: np.ndarray, W: np.ndarray, b: np.ndarray
                     ) -> tuple[int, float]:
         errors = T - (np.asarray(X @ W.T) + b)
-        alpha = float(self._rates(np.mean(row_squared_norms(X), keepdims=True))[0])
+        alpha = float(self._rates(X, per_sample=False))
         W += alpha / X.shape[0] * np.asarray(X.T @ errors).T
         b += alpha * errors.mean(axis=0)
-        return _measure(T, errors)
+        mistakes = np.count_nonzero((T - errors >= 0) != (T > 0))  # sign(a) against t
+        return int(mistakes), float(0.5 * np.sum(errors**2))
 
-    def _rates(self, squared_norms: np.ndarray) -> np.ndarray:
-        """The rate α for inputs of these ‖x‖²: μ / (1 + ‖x‖²), or μ if not normalized."""
+    def _rates(self, X: Any, per_sample: bool) -> np.ndarray:
+        """The rate α: μ / (1 + ‖x_i‖²) for each sample, or μ / (1 + mean ‖x_i‖²) for a
+        batch step; μ itself if not normalized."""
         mu = float(self.learning_rate)
-        return mu / (1.0 + squared_norms) if self.normalized else np.full_like(squared_norms, mu)
+        if not self.normalized:
+            return np.full(X.shape[0] if per_sample else (), mu)
+        squared_norms = row_squared_norms(X)
+        return mu / (1.0 + (squared_norms if per_sample else squared_norms.mean()))
 
     def _has_converged(self) -> bool:
         return has_loss_converged(self.loss_curve_, self.tol)
@@ -136,20 +140,14 @@ class Adaline(LinearNeuronClassifier):
         return self.tol is not None
 
 
-def _measure(T: np.ndarray, errors: np.ndarray) -> tuple[int, float]:
-    """Mistakes (the sign of a = t − e against t) and Σ ½ e² of the errors e the samples met."""
-    mistakes = np.count_nonzero(np.where(T - errors >= 0, 1.0, -1.0) != T)
-    return int(mistakes), float(0.5 * np.sum(errors**2))
-
-
 @compiled
 def _online_lms_pass(
     X: Rows, T: np.ndarray, W: np.ndarray, b: np.ndarray, rates: np.ndarray
-) -> np.ndarray:
+) -> tuple[int, float]:
     """The online LMS rule over the samples in order, for each neuron j.
 
-    For each sample x_i, at its rate α_i, and each neuron j: e_j = t_j − (w_jᵀx_i + b_j),
-    then w_j ← w_j + α_i e_j x_i and b_j ← b_j + α_i e_j. Compiled
+    For each sample x_i, at its rate α_i, and each neuron j: a_j = w_jᵀx_i + b_j and
+    e_j = t_j − a_j, then w_j ← w_j + α_i e_j x_i and b_j ← b_j + α_i e_j. Compiled
     (:mod:`nnlearn.compiled`): each step needs the last. It reads without bounds checks:
     the shapes are checked before
     (:func:`~nnlearn.models.neurons.state.check_epoch_shapes`).
@@ -168,15 +166,20 @@ def _online_lms_pass(
 
     Returns
     -------
-    errors : ndarray of shape (n_samples, n_outputs)
-        t_j − a_j for each sample and neuron, with the weights it met.
+    mistakes : int
+        How often the sign of a_j was not t_j (with the weights the sample met).
+    loss : float
+        Σ ½ e_j² over the samples and neurons.
     """
-    errors = np.empty(T.shape)
+    mistakes, loss = 0, 0.0
     for i in range(T.shape[0]):
         alpha = rates[i]
         for j in range(W.shape[0]):
-            e = T[i, j] - (row_dot(X, i, W[j]) + b[j])
+            a = row_dot(X, i, W[j]) + b[j]
+            e = T[i, j] - a
             row_add_scaled(W[j], alpha * e, X, i)  # w_j ← w_j + α (t_j − a_j) x
             b[j] += alpha * e
-            errors[i, j] = e
-    return errors
+            loss += 0.5 * e * e
+            if (a >= 0) != (T[i, j] > 0):
+                mistakes += 1
+    return mistakes, loss

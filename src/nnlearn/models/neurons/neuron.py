@@ -121,15 +121,21 @@ class LinearNeuronClassifier(BaseEstimator, ABC):
         """The targets T of shape (n_samples, n_outputs) the neurons learn: t_j = 1 where y
         is neuron j's class (``classes_[1]`` for the one neuron of two classes), else the
         negative code."""
-        known = np.isin(y, self.classes_)
+        try:  # the index of each label in classes_, if it is there
+            codes = np.minimum(np.searchsorted(self.classes_, y), len(self.classes_) - 1)
+        except TypeError:  # labels that cannot be compared with classes_: none is known
+            codes = np.zeros(len(y), dtype=int)
+        known = self.classes_[codes] == y
         if not known.all():
             unknown = np.unique(y[~known])
             raise ValueError(
                 f"y holds labels {unknown.tolist()[:10]} not in classes "
                 f"{self.classes_.tolist()[:10]}"
             )
-        positives = self.classes_[1:] if len(self.classes_) == 2 else self.classes_
-        return np.where(y[:, None] == positives[None, :], 1.0, self.negative_code_)
+        # Neuron j's class: classes_[1] for the one neuron of two classes, else classes_[j].
+        n_classes = len(self.classes_)
+        class_of_neuron = np.array([1]) if n_classes == 2 else np.arange(n_classes)
+        return np.where(codes[:, None] == class_of_neuron, 1.0, self.negative_code_)
 
     def _check_fitted_attributes(self) -> None:
         """Raise ``ValueError`` if the fitted attributes disagree with each other.
