@@ -19,9 +19,10 @@ from nnlearn.models import (
 ESTIMATORS = [
     Perceptron(),
     Perceptron(mode="batch"),
-    # LMS is stable only for α (‖x‖² + 1) < 2: the checks' data have ‖x‖² up to ~200.
-    Adaline(learning_rate=1e-3),
-    Adaline(mode="batch", learning_rate=1e-3),
+    Adaline(),  # the normalized rate: stable on the checks' unscaled data
+    Adaline(mode="batch"),
+    # A fixed rate is stable only for α (‖x‖² + 1) < 2: the checks' data have ‖x‖² in the thousands.
+    Adaline(learning_rate=1e-4, normalized=False),
     LogisticNeuron(),
     LogisticNeuron(loss="squared", mode="online", max_epochs=50),
     PolynomialFeatures(),
@@ -50,13 +51,11 @@ def test_bad_input_gives_clear_errors(cls):
     model = cls()
     with pytest.raises(NotFittedError, match="not fitted yet"):
         model.predict(X)
-    with pytest.raises(ValueError, match="3 classes"):
-        model.fit(np.vstack([X, X]), [0, 1, 2, 0, 1, 2, 0, 1])
     with pytest.raises(ValueError, match="Unknown label type"):
         model.fit(X, [0.5, 0.1, 0.2, 0.9])
     with pytest.raises(ValueError, match="one class only"):
         model.fit(X, [1, 1, 1, 1])
-    with pytest.raises(ValueError, match="X holds NaN"):
+    with pytest.raises(ValueError, match=r"X must be finite, got nan .*NaN and infinity"):
         model.fit(np.where(X == 1, np.nan, X), y)
     with pytest.raises(ValueError, match=r"different lengths.*4 samples.*3"):
         model.fit(X, y[:3])

@@ -53,3 +53,26 @@ def test_bad_arguments_are_named():
         McCullochPitts.gate("xor")
     with pytest.raises(ValueError, match="X has 3 features"):
         McCullochPitts.gate("and").predict([[1, 0, 1]])
+
+
+def test_mcculloch_pitts_refuses_bad_weights_and_thresholds_by_name():
+    with pytest.raises(TypeError, match="threshold must be a finite real number, got None"):
+        McCullochPitts([1.0, 1.0], None)
+    with pytest.raises(ValueError, match="threshold must be a finite real number, got inf"):
+        McCullochPitts([1.0, 1.0], np.inf)
+    with pytest.raises(TypeError, match="weights must be an array of real numbers, got None"):
+        McCullochPitts(None, 1.0)
+    with pytest.raises(TypeError, match="weights must hold real numbers, got complex values"):
+        McCullochPitts([1.0, 1j], 1.0)
+    with pytest.raises(ValueError, match=r"weights must have 1 dimension\(s\)"):
+        McCullochPitts([[1.0, 1.0]], 1.0)
+    with pytest.raises(ValueError, match="weights must be finite, got nan at index 1"):
+        McCullochPitts([1.0, np.nan], 1.0)
+    with pytest.raises(ValueError, match="name must be one of"):
+        McCullochPitts.gate(["and"])
+    unit = McCullochPitts(np.array([1, 1], dtype=np.int64), np.float32(1.5))
+    np.testing.assert_array_equal(unit.predict(nl.datasets.logic_gate("or")[0]), [0, 0, 0, 1])
+    with pytest.raises(TypeError, match="x1 must hold real numbers"):
+        unit.boundary_line(1j)
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        unit.predict(np.ones((1, 2)) + 1j)

@@ -90,5 +90,18 @@ def test_bad_arguments_are_named():
         polyfit([0.0, 1.0, 2.0], [0.0, 1.0], degree=1)
     with pytest.raises(ValueError, match="finite"):
         polyfit([0.0, np.nan], [0.0, 1.0], degree=1)
-    with pytest.raises(ValueError, match="degree"):
+    with pytest.raises(TypeError, match=r"degree must be an integer ≥ 0, got 1.5 \(float\)"):
         PolynomialFeatures(degree=1.5).fit([[1.0]])
+    with pytest.raises(TypeError, match="u must hold real numbers, got complex values"):
+        polyfit([0.0, 1j], [0.0, 1.0], degree=1)
+    with pytest.raises(TypeError, match="y must be an array of real numbers, got None"):
+        polyfit([0.0, 1.0], np.array([0.0, None]), degree=1)
+    with pytest.raises(ValueError, match="learning_rate must be a finite real number > 0"):
+        polyfit([0.0, 1.0], [0.0, 1.0], degree=1, solver="gd", learning_rate=np.inf)
+    with pytest.raises(TypeError, match=r"degrees\[i\] must be an integer ≥ 0, got 1.5"):
+        degree_sweep([0.0, 1.0], [0.0, 1.0], [0.5], [0.5], [1, 1.5])
+    with pytest.raises(TypeError, match="y_test must hold real numbers"):
+        degree_sweep([0.0, 1.0], [0.0, 1.0], [0.5], [0.5j], [1])
+    # NumPy scalars are the numbers they hold.
+    np.testing.assert_allclose(polyfit([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], np.int64(1),
+                                       alpha=np.float32(0.0)), [1.0, 2.0])

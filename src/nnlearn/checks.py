@@ -174,7 +174,8 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         bad = array[where] if where else array[()]
         place = f" at index {where if len(where) != 1 else where[0]}" if where else ""
-        raise InvalidArgumentError(f"{name} must be finite, got {bad}{place}")
+        raise InvalidArgumentError(f"{name} must be finite, got {bad}{place}; NaN and infinity "
+                                   "are not supported")
     return array
 
 

@@ -107,7 +107,7 @@ def _iris(report: Report) -> None:
     _equation(report, "logistic_delta_cross_entropy")
     models = {
         "perceptron": Perceptron(learning_rate=0.1),
-        "Adaline (online LMS)": Adaline(learning_rate=0.01),
+        "Adaline (online LMS)": Adaline(learning_rate=0.01, normalized=False),
         "logistic neuron (BCE)": LogisticNeuron(learning_rate=0.5),
     }
     rows = []

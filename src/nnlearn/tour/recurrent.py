@@ -167,7 +167,7 @@ def tape_prediction(report: Report) -> None:
     X_test, y_test = 2.0 * test[:, :-1] - 1, test[:, -1]
     optimum = np.mean((test[:, -2] ^ test[:, -3]) == y_test)
     echo = np.mean(test[:, -4] == y_test)
-    adaline = nl.models.Adaline(learning_rate=0.002, max_epochs=50).fit(X, y)
+    adaline = nl.models.Adaline(learning_rate=0.002, max_epochs=50, normalized=False).fit(X, y)
     lstm = nl.Sequential(nl.LSTM(1, 8, random_state=0), nl.LastStep(),
                          nl.Dense(8, 2, random_state=1))
     history = nl.fit(lstm, X[:, :, None], y, loss="cross_entropy", lr=0.02, epochs=8,

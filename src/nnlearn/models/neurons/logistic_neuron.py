@@ -15,6 +15,8 @@ from nnlearn.autodiff.functional import value_and_grad
 from nnlearn.autodiff.tensor import no_grad
 from nnlearn.equations import implements
 from nnlearn.models.neurons.neuron import LinearNeuronClassifier, has_loss_converged
+from nnlearn.models.neurons.rows import row_blocks
+from nnlearn.models.neurons.state import check_tol
 from nnlearn.registry import Registry
 
 TEST = "tests/test_models_logistic.py"
@@ -24,9 +26,10 @@ sigmoid = get_activation("sigmoid")
 #: δ = −∂E/∂a for each loss, from the output y = σ(a) and the target t.
 DELTAS: Registry[Callable[[np.ndarray, np.ndarray], np.ndarray]] = Registry("logistic loss")
 #: E per sample as a function of the net input a (a Tensor), for the autodiff path.
+#: E summed over the samples (and the neurons, for several classes).
 LOSS_OF_NET_INPUT: dict[str, Callable[[Any, np.ndarray], Any]] = {
-    "squared": lambda a, t: losses.half_squared_error(ops.sigmoid(a), t),
-    "bce": lambda a, t: losses.bce_with_logits(a, t),
+    "squared": lambda a, t: losses.half_squared_error(ops.sigmoid(a), t, reduction="sum"),
+    "bce": lambda a, t: losses.bce_with_logits(a, t, reduction="sum"),
 }
 
 
@@ -75,6 +78,11 @@ class LogisticNeuron(LinearNeuronClassifier):
     computes the same step as −α ∇E by nnlearn's autodiff instead of the closed form.
     It predicts the positive class where y ≥ 0.5, i.e. where wᵀx + b ≥ 0.
 
+    More than two classes are learned one-versus-rest, one sigmoid neuron per class with
+    t = 1 for its class and 0 for the others (see :class:`~nnlearn.models.Perceptron`);
+    ``errors_`` and ``loss_curve_`` sum over the neurons, and ``tol`` applies to that sum.
+    ``X`` may be a SciPy sparse matrix.
+
     Parameters
     ----------
     loss : {"bce", "squared"}, default "bce"
@@ -92,7 +100,8 @@ class LogisticNeuron(LinearNeuronClassifier):
     classes_, coef_, intercept_, errors_, n_epochs_, converged_
         As for :class:`~nnlearn.models.Perceptron`.
     loss_curve_ : list of float
-        The mean loss of each epoch (batch: at the weights the epoch started from).
+        The mean loss of each epoch (batch: at the weights the epoch started from),
+        summed over the neurons.
 
     Examples
     --------
@@ -127,48 +136,58 @@ class LogisticNeuron(LinearNeuronClassifier):
 
     def _check_params(self) -> None:
         super()._check_params()
+        check_tol(self.tol)
         DELTAS.canonical(self.loss)
         if self.gradient not in ("closed_form", "autodiff"):
             raise ValueError(f"gradient must be 'closed_form' or 'autodiff', got {self.gradient!r}")
 
-    def _epoch(
-        self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float
-    ) -> tuple[np.ndarray, float, int, float]:
-        step = self._autodiff_step if self.gradient == "autodiff" else self._closed_form_step
-        if self.mode == "batch":
-            a = X @ w + b
-            w, b = step(X, t, w, b)
-        else:  # each sample meets the weights left by the one before
-            a = np.empty(len(X))
-            for k in range(len(X)):
-                a[k] = X[k] @ w + b
-                w, b = step(X[k : k + 1], t[k : k + 1], w, b)
-        mistakes, loss = self._measure(a, t)
-        return w, b, mistakes, loss
+    def _online_pass(self, X: Any, T: np.ndarray, W: np.ndarray, b: np.ndarray
+                     ) -> tuple[int, float]:
+        A = np.empty(T.shape)
+        alpha, done = float(self.learning_rate), 0
+        for X_block, T_block in row_blocks(X, T):  # sparse X: a dense block at a time
+            for i in range(X_block.shape[0]):  # each sample meets the weights the last left
+                A[done + i] = X_block[i] @ W.T + b
+                direction_W, direction_b = self._descent_direction(
+                    X_block[i : i + 1], T_block[i : i + 1], W, b)
+                W += alpha * direction_W
+                b += alpha * direction_b
+            done += X_block.shape[0]
+        return self._measure(A, T)
 
-    def _measure(self, a: np.ndarray, t: np.ndarray) -> tuple[int, float]:
-        """Mistakes and mean loss of the net inputs ``a`` the samples met."""
-        mistakes = int(np.count_nonzero((a >= 0) != (t == 1)))
+    def _batch_step(self, X: Any, T: np.ndarray, W: np.ndarray, b: np.ndarray
+                    ) -> tuple[int, float]:
+        A = np.asarray(X @ W.T) + b
+        direction_W, direction_b = self._descent_direction(X, T, W, b)
+        alpha = float(self.learning_rate) / X.shape[0]
+        W += alpha * direction_W
+        b += alpha * direction_b
+        return self._measure(A, T)
+
+    def _measure(self, A: np.ndarray, T: np.ndarray) -> tuple[int, float]:
+        """Mistakes and summed loss of the net inputs A the samples met."""
+        mistakes = int(np.count_nonzero((A >= 0) != (T == 1)))
         with no_grad():
-            loss = LOSS_OF_NET_INPUT[DELTAS.canonical(self.loss)](a, t)
+            loss = LOSS_OF_NET_INPUT[DELTAS.canonical(self.loss)](A, T)
         return mistakes, float(loss.data)
 
-    def _closed_form_step(
-        self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float
-    ) -> tuple[np.ndarray, float]:
-        delta = DELTAS.get(self.loss)(sigmoid(X @ w + b), t)
-        alpha = float(self.learning_rate)
-        return w + alpha / len(X) * (X.T @ delta), b + alpha * float(delta.mean())
-
-    def _autodiff_step(
-        self, X: np.ndarray, t: np.ndarray, w: np.ndarray, b: float
-    ) -> tuple[np.ndarray, float]:
+    def _descent_direction(self, X: Any, T: np.ndarray, W: np.ndarray, b: np.ndarray
+                           ) -> tuple[np.ndarray, np.ndarray]:
+        """(Σ_i δ_i x_iᵀ, Σ_i δ_i) over the rows of X: minus the gradient of the summed loss
+        in (W, b), by the closed form of δ or by autodiff."""
+        if self.gradient == "closed_form":
+            deltas = DELTAS.get(self.loss)(sigmoid(np.asarray(X @ W.T) + b), T)
+            return np.asarray(X.T @ deltas).T, deltas.sum(axis=0)
         loss_of_a = LOSS_OF_NET_INPUT[DELTAS.canonical(self.loss)]
-        _, (grad_w, grad_b) = value_and_grad(
-            lambda w_, b_: loss_of_a(ops.matmul(X, w_) + b_, t), argnums=(0, 1)
-        )(w, np.array(b))
-        alpha = float(self.learning_rate)
-        return w - alpha * np.asarray(grad_w), b - alpha * float(grad_b)
+        direction_W, direction_b = np.zeros_like(W), np.zeros_like(b)
+        for X_block, T_block in row_blocks(X, T):  # autodiff takes dense arrays
+            _, (grad_W, grad_b) = value_and_grad(
+                lambda W_, b_, X=X_block, T=T_block: loss_of_a(ops.matmul(X, W_.T) + b_, T),
+                argnums=(0, 1),
+            )(W, b)
+            direction_W -= np.asarray(grad_W)
+            direction_b -= np.asarray(grad_b)
+        return direction_W, direction_b
 
     def _has_converged(self) -> bool:
         return has_loss_converged(self.loss_curve_, self.tol)
@@ -177,6 +196,13 @@ class LogisticNeuron(LinearNeuronClassifier):
         return self.tol is not None
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Class probabilities (1 − y, y) with y = σ(wᵀx + b), shape (n_samples, 2)."""
+        """Class probabilities, shape (n_samples, n_classes).
+
+        For two classes (1 − y, y) with y = σ(wᵀx + b); for more, each neuron's
+        y_j = σ(w_jᵀx + b_j) divided by their sum, as scikit-learn's
+        ``OneVsRestClassifier`` normalizes them.
+        """
         y = sigmoid(self.decision_function(X))
-        return np.column_stack([1 - y, y])
+        if y.ndim == 1:
+            return np.column_stack([1 - y, y])
+        return y / y.sum(axis=1, keepdims=True)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.checks import check_real, check_real_array
 from nnlearn.equations import implements
 from nnlearn.models.base import check_array
 
@@ -51,23 +52,19 @@ class McCullochPitts:
     """
 
     def __init__(self, weights: ArrayLike, threshold: float, rule: str = ">=") -> None:
-        weights = np.asarray(weights, dtype=float)
-        if weights.ndim != 1 or weights.size == 0 or not np.isfinite(weights).all():
-            raise ValueError(
-                f"weights must be a non-empty 1-d sequence of finite numbers, got {weights!r}"
-            )
-        if not np.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+        weights = check_real_array(weights, "weights", dtype=np.float64, ndim=1,
+                                   allow_empty=False)
+        threshold = check_real(threshold, "threshold")
         if rule not in RULES:
             raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
         self.weights = weights
-        self.threshold = float(threshold)
+        self.threshold = threshold
         self.rule = rule
 
     @classmethod
     def gate(cls, name: str, rule: str = ">=") -> McCullochPitts:
         """The course's design for the logic gate ``name`` ("and", "or", "not")."""
-        if name not in GATES:
+        if not isinstance(name, str) or name not in GATES:
             raise ValueError(f"name must be one of {sorted(GATES)}, got {name!r}")
         weights, threshold = GATES[name]
         return cls(weights, threshold, rule)
@@ -88,7 +85,7 @@ class McCullochPitts:
         if len(self.weights) != 2 or self.weights[1] == 0:
             raise ValueError("boundary_line needs two inputs with w_2 ≠ 0")
         w1, w2 = self.weights
-        return (self.threshold - w1 * np.asarray(x1)) / w2
+        return (self.threshold - w1 * check_real_array(x1, "x1")) / w2
 
     def __repr__(self) -> str:
         return f"McCullochPitts(weights={self.weights.tolist()}, threshold={self.threshold})"

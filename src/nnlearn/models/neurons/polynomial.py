@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnlearn.checks import check_integer, check_real, check_real_array
 from nnlearn.equations import implements
 from nnlearn.models.base import BaseEstimator, check_array, check_is_fitted
 
@@ -44,9 +45,8 @@ class PolynomialFeatures(BaseEstimator):
 
     def fit(self, X: ArrayLike, y: Any = None) -> PolynomialFeatures:
         """Record the number of features and the monomials; returns ``self``."""
-        if not (isinstance(self.degree, int | np.integer) and self.degree >= 0):
-            raise ValueError(f"degree must be an int >= 0, got {self.degree!r}")
-        if self.degree == 0 and not self.include_bias:
+        degree = check_integer(self.degree, "degree", minimum=0)
+        if degree == 0 and not self.include_bias:
             raise ValueError("degree=0 with include_bias=False would give no features")
         n = check_array(X, owner="PolynomialFeatures").shape[1]
         self.n_features_in_ = n
@@ -54,11 +54,11 @@ class PolynomialFeatures(BaseEstimator):
             first = 0 if self.include_bias else 1
             self.powers_ = [
                 combo
-                for d in range(first, self.degree + 1)
+                for d in range(first, degree + 1)
                 for combo in itertools.combinations_with_replacement(range(n), d)
             ]
         else:
-            powers = [(j,) * d for d in range(1, self.degree + 1) for j in range(n)]
+            powers = [(j,) * d for d in range(1, degree + 1) for j in range(n)]
             self.powers_ = [(), *powers] if self.include_bias else powers
         self.n_output_features_ = len(self.powers_)
         return self
@@ -88,7 +88,8 @@ class PolynomialFeatures(BaseEstimator):
 
 def vandermonde(u: ArrayLike, degree: int) -> np.ndarray:
     """Φ with Φ_ij = u_i^j for j = 0..degree, shape (n_samples, degree + 1)."""
-    return np.vander(np.asarray(u, dtype=float).ravel(), degree + 1, increasing=True)
+    u = check_real_array(u, "u", dtype=np.float64).ravel()
+    return np.vander(u, degree + 1, increasing=True)
 
 
 @implements("polynomial_curve_fitting", test=f"{TEST}::test_polyval_evaluates_the_polynomial")
@@ -100,7 +101,7 @@ def polyval(omega: ArrayLike, u: ArrayLike) -> np.ndarray:
     >>> polyval([1.0, 0.0, 2.0], [0.0, 1.0, 3.0])
     array([ 1.,  3., 19.])
     """
-    omega = np.asarray(omega, dtype=float)
+    omega = check_real_array(omega, "omega", dtype=np.float64, ndim=1, allow_empty=False)
     return vandermonde(u, len(omega) - 1) @ omega
 
 
@@ -153,17 +154,21 @@ def polyfit(
     >>> polyfit([0.0, 1.0, 2.0], [1.0, 3.0, 5.0], degree=1).round(6)
     array([1., 2.])
     """
-    if not (isinstance(degree, int | np.integer) and degree >= 0):
-        raise ValueError(f"degree must be an int >= 0, got {degree!r}")
+    degree = check_integer(degree, "degree", minimum=0)
+    alpha = check_real(alpha, "alpha")
+    if learning_rate is not None:
+        learning_rate = check_real(learning_rate, "learning_rate", minimum=0, open_minimum=True)
+    max_epochs = check_integer(max_epochs, "max_epochs", minimum=0)
+    tol = check_real(tol, "tol", minimum=0)
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
     phi = vandermonde(u, degree)
-    y = np.asarray(y, dtype=float).ravel()
+    y = check_real_array(y, "y", dtype=np.float64).ravel()
     if len(y) != len(phi):
         raise ValueError(f"u and y have different lengths: {len(phi)} and {len(y)}")
-    if not (np.isfinite(phi).all() and np.isfinite(y).all()):
-        raise ValueError("u and y must hold finite values")
-    n, ridge = len(y), float(alpha) ** 2
+    if not np.isfinite(phi).all():
+        raise ValueError(f"u must be small enough that u^{degree} is finite")
+    n, ridge = len(y), alpha**2
     if solver == "lstsq":
         if ridge == 0:
             return np.linalg.lstsq(phi, y, rcond=None)[0]
@@ -195,10 +200,13 @@ def degree_sweep(
     >>> [(k, round(train, 5)) for k, train, _ in degree_sweep(u, u**2, u, u**2, [1, 2])]
     [(1, 0.01094), (2, 0.0)]
     """
+    y_train = check_real_array(y_train, "y_train", dtype=np.float64).ravel()
+    y_test = check_real_array(y_test, "y_test", dtype=np.float64).ravel()
     rows = []
-    for k in np.asarray(degrees, dtype=int).tolist():
+    for degree in np.asarray(degrees, dtype=object).ravel():  # as given: 1.5 is no degree
+        k = check_integer(degree, "degrees[i]", minimum=0)
         omega = polyfit(u_train, y_train, k, alpha)
-        train = float(np.mean((polyval(omega, u_train) - np.asarray(y_train)) ** 2))
-        test = float(np.mean((polyval(omega, u_test) - np.asarray(y_test)) ** 2))
+        train = float(np.mean((polyval(omega, u_train) - y_train) ** 2))
+        test = float(np.mean((polyval(omega, u_test) - y_test) ** 2))
         rows.append((k, train, test))
     return rows
