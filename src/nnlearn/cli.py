@@ -24,10 +24,10 @@ def _tour(args: argparse.Namespace) -> int:
 
 
 def _equations(args: argparse.Namespace) -> int:
-    from nnlearn.equations import render
+    from nnlearn.equations import render, search
 
-    print(render(missing_only=args.missing))
-    return 0
+    print(render(args.keywords, missing_only=args.missing, latex=args.latex))
+    return 0 if search(args.keywords) else 1
 
 
 def _hidden_sizes(text: str) -> tuple[int, ...]:
@@ -196,8 +196,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tour.set_defaults(handler=_tour)
 
-    equations = commands.add_parser("equations", help="the equation catalogue and its code")
+    equations = commands.add_parser(
+        "equations", help="the equation catalogue and its code",
+        description="Every equation of the course with the code that implements it and the "
+                    "test that checks it; keywords filter (nnlearn equations hopfield).")
+    equations.add_argument("keywords", metavar="KEYWORD", nargs="*",
+                           help="show only the entries whose key, name, block or "
+                                "implementing function contains every keyword")
     equations.add_argument("--missing", action="store_true", help="only what is not implemented")
+    equations.add_argument("--latex", action="store_true", help="also print the LaTeX source")
     equations.set_defaults(handler=_equations)
 
     train = commands.add_parser(
