@@ -39,6 +39,8 @@ class Implementation:
     qualname: str
     test: str
     note: str = ""
+    #: the function or class itself (its docstring documents the implementation)
+    target: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -92,7 +94,7 @@ def implements(key: str, *, test: str, note: str = "") -> Callable[[T], T]:
 
     def decorate(obj: T) -> T:
         qualname = f"{obj.__module__}.{obj.__qualname__}"  # type: ignore[attr-defined]
-        CATALOGUE[key].implementations.append(Implementation(qualname, test, note))
+        CATALOGUE[key].implementations.append(Implementation(qualname, test, note, obj))
         return obj
 
     return decorate

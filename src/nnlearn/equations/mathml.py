@@ -36,11 +36,12 @@ _NAMESPACE = "{http://www.w3.org/1998/Math/MathML}"
 #: symbols latex2mathml writes as identifiers (<mi>), which are relations: as operators
 #: (<mo>) the browser spaces them as relations (L : ℝⁿ → ℝ, a ⟺ b)
 _OPERATOR_IDENTIFIER = re.compile("<mi>(:|&#x027FA;|&#x021D4;|&#x021D2;|&#x027F9;|&#x02254;)</mi>")
-#: what the row splitter sees: a line break, a literal brace (skipped), the start and end
-#: of an environment, and the braces of a group
-_TOKEN = re.compile(
-    r"(?P<rows>\\\\)|\\[{}]|(?P<open>\\begin\{[^}]*\}|\{)|(?P<close>\\end\{[^}]*\}|\})"
-)
+#: what the splitters see: a literal brace (skipped), the start and end of an environment
+#: or a group, a line break, and a comma followed by a space command
+_TOKEN = re.compile(r"\\[{}]|(?P<open>\\begin\{[^}]*\}|\{)|(?P<close>\\end\{[^}]*\}|\})"
+                    r"|\\\\|,\s*\\(?:qquad|quad|;| )")
+_LINE_BREAK = re.compile(r"\\\\")
+_CLAUSE = re.compile(r",\s*\\(?:qquad|quad|;| )")
 
 
 def to_mathml(latex: str, display: Literal["block", "inline"] = "block") -> str:
@@ -87,17 +88,45 @@ def to_mathml(latex: str, display: Literal["block", "inline"] = "block") -> str:
     return _OPERATOR_IDENTIFIER.sub(r"<mo>\1</mo>", mathml)
 
 
-def _rows_as_table(latex: str) -> str:
-    r"""Split ``latex`` at its top-level ``\\`` into the rows of a left-aligned array."""
-    rows, depth, start = [], 0, 0
+def clauses(latex: str) -> list[str]:
+    r"""The clauses of a formula: its parts at a top-level comma followed by a space
+    command (``,\quad``, ``,\qquad``, ``,\ ``, ``,\;``), each but the last keeping its comma.
+
+    ``f(x) = x,\quad f'(x) = 1`` has two clauses; typeset one by one, side by side, they
+    wrap onto the next line where a page is too narrow for the whole formula, which a
+    single ``<math>`` element never does.
+
+    Examples
+    --------
+    >>> clauses(r"f(x) = x,\quad f'(x) = 1")
+    ['f(x) = x,', "f'(x) = 1"]
+    """
+    parts, start = [], 0
+    for match in _depth_zero(latex, _CLAUSE):
+        parts.append(latex[start : match.start()].strip() + ",")
+        start = match.end()
+    return [*parts, latex[start:].strip()]
+
+
+def _depth_zero(latex: str, pattern: re.Pattern[str]) -> list[re.Match[str]]:
+    """The matches of ``pattern`` outside every group and environment of ``latex``."""
+    depth, found = 0, []
     for match in _TOKEN.finditer(latex):
         if match["open"]:
             depth += 1
         elif match["close"]:
             depth -= 1
-        elif match["rows"] and depth == 0:
-            rows.append(latex[start : match.start()])
-            start = match.end()
+        elif depth == 0 and pattern.fullmatch(match.group()):
+            found.append(match)
+    return found
+
+
+def _rows_as_table(latex: str) -> str:
+    r"""Split ``latex`` at its top-level ``\\`` into the rows of a left-aligned array."""
+    rows, start = [], 0
+    for match in _depth_zero(latex, _LINE_BREAK):
+        rows.append(latex[start : match.start()])
+        start = match.end()
     if not rows:
         return latex
     rows.append(latex[start:])
