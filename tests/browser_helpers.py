@@ -15,7 +15,7 @@ request is also refused) or writes an error to the console. The checks below
 :func:`assert_no_horizontal_overflow`, :func:`broken_links`) apply to any page, and
 :func:`screenshot` turns any page into a PNG to look at; run this file to take one::
 
-    python tests/browser_helpers.py nnlearn-tour/hopfield.html shot.png --width 1280
+    python tests/browser_helpers.py "nnlearn-tour/mlp.html#handwritten-digits" shot.png
 """
 
 from __future__ import annotations
@@ -117,10 +117,13 @@ def offline_page(browser_context: Any) -> Iterator[Any]:
     assert not errors, f"errors in the page: {errors}"
 
 
-def open_page(page: Any, path: str | Path, width: int = VIEWPORT["width"]) -> None:
-    """Load a file at a viewport ``width`` px wide and wait until its fonts are ready."""
-    page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
-    page.goto(file_url(path), wait_until="load")
+def open_page(page: Any, path: str | Path, width: int = VIEWPORT["width"],
+              height: int = VIEWPORT["height"]) -> None:
+    """Load a file (``page.html`` or ``page.html#fragment``, which scrolls there) in a
+    window ``width`` × ``height`` px, and wait until its fonts are ready."""
+    file, _, fragment = str(path).partition("#")
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(file_url(file) + (f"#{fragment}" if fragment else ""), wait_until="load")
     page.evaluate("document.fonts.ready.then(() => true)")
 
 
@@ -204,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("page", help="an HTML file")
+    parser.add_argument("page", help="an HTML file, optionally with a #fragment to scroll to")
     parser.add_argument("png", help="where to write the screenshot")
     parser.add_argument("--width", type=int, default=VIEWPORT["width"])
     parser.add_argument("--height", type=int, default=VIEWPORT["height"])
@@ -217,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
         context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
                       else route.abort())
         page = context.new_page()
-        open_page(page, args.page, args.width)
+        open_page(page, args.page, args.width, args.height)
         screenshot(page, args.png, full_page=args.full_page)
         context.close()
     print(f"{args.png}: {args.page} at {args.width} px")

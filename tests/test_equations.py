@@ -176,3 +176,17 @@ def test_equations_command_shows_latex_on_request_and_says_when_nothing_matches(
     assert r"LaTeX: \sigma(x) = \frac{1}{1 + e^{-x}}" in capsys.readouterr().out
     assert cli.main(["equations", "no-such-word"]) == 1
     assert "0 match 'no-such-word'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("key", "n_clauses"), [
+    ("adam_update", 5), ("backpropagation_through_time", 3), ("parametric_relu", 2),
+    ("counting_loss", 1), ("recursive_definition_of_recurrent_neural_networks", 1),
+])
+def test_clauses_split_only_at_top_level_commas_before_a_space(key, n_clauses):
+    from nnlearn.equations.mathml import clauses
+
+    parts = clauses(equations.CATALOGUE[key].latex)
+    assert len(parts) == n_clauses
+    assert all(part.endswith(",") for part in parts[:-1])
+    for part in parts:
+        equations.to_mathml(part)

@@ -293,3 +293,15 @@ def test_one_chapter_from_the_command_line(tmp_path, capsys):
 def test_unknown_chapters_are_refused_with_the_list_of_names(tmp_path, chapters):
     with pytest.raises(ValueError, match=r"chapters: expected names from \['losses'"):
         tour.run(tmp_path, chapters=chapters, echo=lambda s: None)
+
+
+def test_the_readme_shows_a_chapter_screenshot_made_by_its_documented_command(book):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    image = re.search(r"!\[[^\]]+\]\((docs/[\w-]+\.png)\)", readme).group(1)
+    png = Path(__file__).resolve().parent.parent / image
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    command = re.search(rf'python tests/browser_helpers.py "nnlearn-tour/(\w+)\.html#([\w-]+)" '
+                        rf"{image}", readme)
+    assert command, "the README gives the command that makes its screenshot"
+    page, fragment = command.groups()
+    assert f'id="{fragment}"' in (book.folder / f"{page}.html").read_text()

@@ -129,7 +129,7 @@ def capacity(curve: Any, theoretical: float) -> Any:
     ax.plot(curve.loads, curve.recalled, marker="o", label="recalled, ≤ 1% of bits wrong")
     ax.plot(curve.loads, curve.stable, marker="s", ls="--", label="exact fixed points")
     ax.plot(curve.loads, curve.bit_error, marker="^", ls="-.", label="mean bit error")
-    ax.axvline(theoretical, color="grey", ls=":", label=f"theory: α_c ≈ {theoretical}")
+    ax.axvline(theoretical, color="grey", ls=":", label=f"theoretical capacity {theoretical}")
     ax.set_xlabel("load α = N / L (patterns per neuron)")
     ax.set_ylabel("fraction of patterns or bits")
     ax.legend(loc="center left")

@@ -29,8 +29,7 @@ def the_activations(page: Page) -> None:
     chosen = [activations.get(name) for name in activations.ACTIVATIONS]
     page.text(f"nnlearn has {len(chosen)} activations; each is stated with its derivative "
               "where the course gives one, and drawn on one grid below.")
-    for act in chosen:
-        page.equation(act.equation)
+    page.equation(*(act.equation for act in chosen))
     page.figure(activation_grid(chosen), "grid",
                 "Each activation σ(x) (solid) and its derivative σ′(x) (dashed), for x from "
                 "−4 to 4. Softmax and log-softmax act on vectors: their panels show the "

@@ -41,11 +41,10 @@ def random_machine(n_units: int, seed: int) -> BoltzmannMachine:
 
 def distribution(page: Page) -> None:
     page.section("Energy, temperature and the Boltzmann distribution")
-    for key in ("energy_of_a_specific_state_in_a_boltzmann_machine",
-                "boltzmann_distribution_of_microstates",
-                "boltzmann_normalization_constant_partition_function_discrete",
-                "boltzmann_normalization_constant_partition_function"):
-        page.equation(key)
+    page.equation("energy_of_a_specific_state_in_a_boltzmann_machine",
+                  "boltzmann_distribution_of_microstates",
+                  "boltzmann_normalization_constant_partition_function_discrete",
+                  "boltzmann_normalization_constant_partition_function")
     bm = random_machine(SAMPLED_UNITS, 0)
     rows = []
     for T in (0.5, 1.0, 3.0):
@@ -61,9 +60,8 @@ def distribution(page: Page) -> None:
 
 def sampling(page: Page) -> None:
     page.section("Sampling the distribution")
-    for key in ("probability_of_setting_a_unit_to_1_in_a_bm", "metropolis_acceptance_function",
-                "boltzmann_acceptance_function"):
-        page.equation(key)
+    page.equation("probability_of_setting_a_unit_to_1_in_a_bm", "metropolis_acceptance_function",
+                  "boltzmann_acceptance_function")
     bm = random_machine(SAMPLED_UNITS, 0)
     panels, rows = [], []
     for T in (1.0, 3.0):
@@ -117,10 +115,9 @@ def annealing(page: Page) -> None:
 
 def learning(page: Page) -> None:
     page.section("Learning a distribution")
-    for key in ("weight_update_rule_for_boltzmann_machines",
-                "gradients_of_kl_divergence_with_respect_to_weights",
-                "kullback_leibler_divergence"):
-        page.equation(key)
+    page.equation("weight_update_rule_for_boltzmann_machines",
+                  "gradients_of_kl_divergence_with_respect_to_weights",
+                  "kullback_leibler_divergence")
     page.text("(The course's list of equations divides log P by log P̂ in the KL divergence; "
               "nnlearn implements the divergence itself, Σ P log(P/P̂).)")
     states = binary_states(3)
@@ -131,7 +128,7 @@ def learning(page: Page) -> None:
     sampled = BoltzmannMachine(5, n_visible=3, random_state=0).fit(
         parity, method="sampling", n_chains=200, random_state=1, **options)
     page.text("The target: the four states of 3 bits with an even number of ones, each with "
-              "probability ¼. The statistics p_ij and q_ij are computed exactly by "
+              "probability ¼. The statistics pᵢⱼ and qᵢⱼ are computed exactly by "
               "enumeration, or estimated by Gibbs sampling. Without hidden units the machine "
               "cannot express this third-order dependence and stays at KL = log 2 = "
               f"{number(np.log(2), 4)} ({number(visible.kl_history_[-1], 4)} after "
@@ -148,8 +145,7 @@ def learning(page: Page) -> None:
 
 def rbm(page: Page) -> None:
     page.section("The restricted Boltzmann machine beside scikit-learn")
-    for key in ("rbm_conditionals", "contrastive_divergence", "pseudo_log_likelihood"):
-        page.equation(key)
+    page.equation("rbm_conditionals", "contrastive_divergence", "pseudo_log_likelihood")
     from sklearn.datasets import load_digits
     from sklearn.neural_network import BernoulliRBM
 

@@ -47,10 +47,9 @@ def letters() -> tuple[list[str], np.ndarray]:
 
 def recall(page: Page) -> None:
     page.section("Storing and recalling letters")
-    for key in ("energy_of_a_state_in_a_hopfield_network",
-                "activation_of_a_neuron_in_a_hopfield_network",
-                "analytical_solution_of_a_hopfield_network"):
-        page.equation(key)
+    page.equation("energy_of_a_state_in_a_hopfield_network",
+                  "activation_of_a_neuron_in_a_hopfield_network",
+                  "analytical_solution_of_a_hopfield_network")
     names, patterns = letters()
     net = Hopfield(100).store(patterns)
     rng = np.random.default_rng(0)
@@ -104,7 +103,7 @@ def memory_capacity(page: Page) -> None:
     page.text("L = 300 units store N random patterns, the load α = N/L, and each pattern is "
               "recalled from itself. The fraction recalled (at most 1% of its bits wrong) "
               f"falls below one half at α ≈ {number(curve.breakdown())}; theory, for L → ∞, "
-              f"puts the breakdown at α_c ≈ {THEORETICAL_CAPACITY}.")
+              f"puts the breakdown at the critical load {THEORETICAL_CAPACITY}.")
     page.table(("load α = N/L", "exact fixed points", "recalled, ≤ 1% bits wrong",
                 "mean bit error"),
                [(float(a), float(s), float(r), float(e)) for a, s, r, e in

@@ -34,10 +34,9 @@ def the_losses(page: Page) -> None:
     page.text("A loss compares a prediction with its target and is never negative; a loss "
               "function of nnlearn is called in the course's order, L(h(u), y), and averages "
               "over the samples.")
-    for key in ("general_form_of_a_loss_function", "counting_loss", "quadratic_loss_l2",
-                "mean_squared_error_loss_mse", "half_squared_error", "binary_cross_entropy",
-                "categorical_cross_entropy"):
-        page.equation(key)
+    page.equation("general_form_of_a_loss_function", "counting_loss", "quadratic_loss_l2",
+                  "mean_squared_error_loss_mse", "half_squared_error", "binary_cross_entropy",
+                  "categorical_cross_entropy")
     rows = [
         ("counting (0-1), classes by the larger output",
          losses.zero_one(PREDICTION.argmax(axis=1), TARGET.argmax(axis=1)).item()),
@@ -80,8 +79,7 @@ def noisy_line(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray
 
 def risk(page: Page) -> None:
     page.section("Empirical risk and true risk")
-    for key in ("empirical_risk_of_a_model", "risk_of_a_model", "goal_of_supervised_learning"):
-        page.equation(key)
+    page.equation("empirical_risk_of_a_model", "risk_of_a_model", "goal_of_supervised_learning")
     lines = {"3u − 1, the line that made the data": (3.0, -1.0),
              "3u − 0.5": (3.0, -0.5), "2u − 1": (2.0, -1.0)}
     risks = {label: losses.risk(lambda u, a=a, b=b: a * u + b, noisy_line,

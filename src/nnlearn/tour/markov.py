@@ -36,9 +36,8 @@ def _matrix_rows(matrix: np.ndarray) -> list[tuple]:
 
 def convergence(page: Page) -> None:
     page.section("A weather chain and its stationary distribution")
-    for key in ("markov_transition_matrix_entries", "markov_n_step_distribution",
-                "markov_stationary_distribution"):
-        page.equation(key)
+    page.equation("markov_transition_matrix_entries", "markov_n_step_distribution",
+                  "markov_stationary_distribution")
     chain = MarkovChain(WEATHER)
     pi = chain.stationary_distribution()
     distributions = chain.distributions(N_STEPS, [0.0, 0.0, 1.0])

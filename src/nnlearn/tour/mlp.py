@@ -38,9 +38,8 @@ XOR_EPOCHS = 300
 
 def worked_example(page: Page) -> None:
     page.section("The lecture's backpropagation example")
-    for key in ("activation_of_a_layer", "backpropagation_unit_potential", "delta_equation",
-                "delta_equation_by_backpropagation", "update_rule_of_the_gradient_descent"):
-        page.equation(key)
+    page.equation("activation_of_a_layer", "backpropagation_unit_potential", "delta_equation",
+                  "delta_equation_by_backpropagation", "update_rule_of_the_gradient_descent")
     net, u, target = course_example()
     trace = backpropagate(net, u, target)
     old = np.concatenate([layer.weight.data.T.ravel() for layer in net.layers])
@@ -73,8 +72,7 @@ def _xor_network() -> nl.Sequential:
 
 def descent(page: Page) -> None:
     page.section("Gradient descent, momentum and Adam on XOR")
-    for key in ("momentum_update", "adam_update", "l2_weight_decay"):
-        page.equation(key)
+    page.equation("momentum_update", "adam_update", "l2_weight_decay")
     optimizers = {"gradient descent, η = 0.5": ("sgd", {"lr": 0.5}),
                   "momentum μ = 0.9, η = 0.5": ("sgd", {"lr": 0.5, "momentum": 0.9}),
                   "Adam, η = 0.1": ("adam", {"lr": 0.1})}

@@ -41,9 +41,8 @@ XOR_EPOCHS = 12
 
 def logic_gates(page: Page) -> None:
     page.section("The exercise: OR, AND, NOT with one perceptron, XOR with none")
-    for key in ("mcculloch_pitts_neuron", "function_estimated_by_perceptron",
-                "perceptron_learning_rule"):
-        page.equation(key)
+    page.equation("mcculloch_pitts_neuron", "function_estimated_by_perceptron",
+                  "perceptron_learning_rule")
     rows, designs = [], {}
     for gate, (weights, threshold) in GATES.items():
         X, y = datasets.logic_gate(gate)
@@ -106,8 +105,7 @@ def xor(page: Page) -> None:
 
 def iris(page: Page) -> None:
     page.section("Three linear neurons on the Iris flowers")
-    for key in ("adaline_lms_rule", "logistic_delta_cross_entropy"):
-        page.equation(key)
+    page.equation("adaline_lms_rule", "logistic_delta_cross_entropy")
     X, y = datasets.iris_pair(features=("sepal length", "petal length"), standardize=True)
     models = {
         "perceptron": Perceptron(learning_rate=0.1),
@@ -132,8 +130,7 @@ def iris(page: Page) -> None:
 
 def circle(page: Page) -> None:
     page.section("A circle from polynomial features")
-    for key in ("logistic_hypothesis", "polynomial_features"):
-        page.equation(key)
+    page.equation("logistic_hypothesis", "polynomial_features")
     theta = np.array([-1.0, 0.0, 0.0, 1.0, 1.0])
     expand = PolynomialFeatures(degree=2, cross_terms=False)
     X, y = datasets.circle(300, random_state=1)
@@ -157,9 +154,8 @@ def circle(page: Page) -> None:
 
 def curve_fitting(page: Page) -> None:
     page.section("Polynomial curve fitting: under-fitting and over-fitting")
-    for key in ("polynomial_curve_fitting", "loss_minimization_with_regularization",
-                "l2_regularization"):
-        page.equation(key)
+    page.equation("polynomial_curve_fitting", "loss_minimization_with_regularization",
+                  "l2_regularization")
     u, y = datasets.noisy_sine(10, random_state=0)
     u_test, y_test = datasets.noisy_sine(200, random_state=1)
     rows = degree_sweep(u, y, u_test, y_test, range(10))

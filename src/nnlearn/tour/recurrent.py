@@ -50,9 +50,8 @@ def free_run(spectral_radius: float, activation: str) -> tuple[np.ndarray, float
 
 def dynamics(page: Page) -> None:
     page.section("A recurrent network as a dynamical system")
-    for key in ("discrete_time_update_operator", "rnn_update_equation",
-                "recurrent_neural_network_update_equations"):
-        page.equation(key)
+    page.equation("discrete_time_update_operator", "rnn_update_equation",
+                  "recurrent_neural_network_update_equations")
     curves, rows = {}, []
     for rho in (0.8, 1.2):
         for activation in ("identity", "tanh"):
@@ -96,9 +95,8 @@ def generate(model: nl.Module, warm_up: np.ndarray, n_steps: int) -> np.ndarray:
 
 def sine(page: Page) -> None:
     page.section("Learning a sine wave, and generating it")
-    for key in ("recursive_definition_of_recurrent_neural_networks",
-                "backpropagation_through_time", "recurrent_neural_network_with_output_feedback"):
-        page.equation(key)
+    page.equation("recursive_definition_of_recurrent_neural_networks",
+                  "backpropagation_through_time", "recurrent_neural_network_with_output_feedback")
     X, y = sine_data(N_SEQUENCES, random_state=0)
     X_val, y_val = sine_data(16, random_state=1)
     rnn = nl.RNN(1, 16, output_size=1, random_state=0)
@@ -137,10 +135,9 @@ def sine(page: Page) -> None:
 
 def lstm_sine(page: Page) -> None:
     page.section("The LSTM's gated memory")
-    for key in ("input_neuron_of_an_lstm", "input_gate_of_an_lstm", "forget_gate_of_an_lstm",
-                "output_gate_of_an_lstm", "update_of_a_memory_cell_in_an_lstm",
-                "output_of_an_lstm", "lstm_with_squashed_cell"):
-        page.equation(key)
+    page.equation("input_neuron_of_an_lstm", "input_gate_of_an_lstm", "forget_gate_of_an_lstm",
+                  "output_gate_of_an_lstm", "update_of_a_memory_cell_in_an_lstm",
+                  "output_of_an_lstm", "lstm_with_squashed_cell")
     X, y = sine_data(N_SEQUENCES, random_state=0)
     X_val, y_val = sine_data(16, random_state=1)
     rows = []

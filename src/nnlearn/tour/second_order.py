@@ -24,7 +24,7 @@ INTRODUCTION = (
     "diverges. nnlearn computes every Hessian exactly, as the Jacobian of the gradient."
 )
 
-STARTS = ([0.1, 0.1], [0.5, -0.5], [0.5, 0.5], [1.0, 1.0])
+STARTS = ([0.1, 0.1], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5], [1.0, 1.0])
 CURVATURES = np.array([1.0, 4.0])
 
 
@@ -43,8 +43,7 @@ def cost_on_grid(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def taylor(page: Page) -> None:
     page.section("The Hessian and Taylor's second-order model")
-    for key in ("gradient_of_the_performance_surface", "hessian_matrix", "second_order_taylor"):
-        page.equation(key)
+    page.equation("gradient_of_the_performance_surface", "hessian_matrix", "second_order_taylor")
     theta, direction = np.array([0.3, -0.2]), np.array([1.0, 0.5])
     model = so.taylor_expansion(cost, theta)
     steps = (0.3, 0.1, 0.03, 0.01)
