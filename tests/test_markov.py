@@ -168,13 +168,3 @@ def test_bad_arguments_are_rejected():
     with pytest.raises(ValueError, match="inputs must lie in"):
         StochasticSystem([np.eye(2)]).sample([0, 1], start=0)
     assert nl.dynamics.MarkovChain is MarkovChain
-
-
-def test_tour_section_writes_the_convergence_figure(tmp_path):
-    from nnlearn import tour
-
-    lines = []
-    index = tour.run(tmp_path, sections=["markov"], echo=lines.append)
-    assert (tmp_path / "markov_convergence.png").stat().st_size > 0
-    assert "stationary distribution" in index.read_text()
-    assert any("visit frequency" in line for line in lines)

@@ -158,9 +158,27 @@ def test_the_lectures_worked_numbers_are_reproduced(book):
 def test_the_classic_neurons_tell_the_lectures_story(book):
     constraints = book.sentence(r"satisfy the lecture's four constraints: (.*)\.").group(1)
     assert constraints.count("(yes)") == 4 and "(no)" not in constraints
-    assert book.sentence(r"the perceptron notices when its weights repeat")
+    assert book.sentence(r"nnlearn's perceptron notices when its weights repeat")
     assert value(book.sentence(rf"it agrees with the labels of {NUMBER} of 300 points")
                  .group(1)) == 1
+
+
+def test_the_recurrent_chapter_runs_the_lstm_to_the_optimum_and_adaline_to_the_echo(book):
+    assert "Output of an LSTM" in book.text and "free-running steps" in book.text
+    accuracy = {line.split()[0] + " " + line.split()[1]: value(line.split()[-1])
+                for line in book.lines if line.rstrip().endswith("%")
+                and line.startswith(("  the rule", "  the echo", "  Adaline", "  LSTM"))}
+    assert accuracy["LSTM 1-8"] >= accuracy["the rule"] - 0.02 >= 0.85
+    assert accuracy["Adaline on"] <= accuracy["the echo"] + 0.02 < accuracy["the rule"]
+
+
+def test_the_hopfield_and_markov_chapters_recall_replay_and_converge(book):
+    assert book.sentence(r"4 of 4 come back exactly")
+    assert book.sentence(r"replays the sequence from T: T → X → L → H\.")
+    assert "stationary distribution" in (book.folder / "markov.html").read_text()
+    assert book.sentence(r"visit frequency")
+    for stem in ("hopfield-recall", "hopfield-energy", "hopfield-capacity", "markov-convergence"):
+        assert (book.folder / "figures" / f"{stem}.svg").stat().st_size > 1000
 
 
 # --- what the text says about a figure, against the figure's data ----------------------

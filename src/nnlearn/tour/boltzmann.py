@@ -167,4 +167,5 @@ def rbm(page: Page) -> None:
                 ("scikit-learn BernoulliRBM", float(as_ours.pseudo_likelihood(X).mean()))])
 
 
+# the encoder experiments of Ackley, Hinton and Sejnowski (4-2-4, 4-3-4, 8-3-8) go here
 SECTIONS = (distribution, sampling, annealing, learning, rbm)

@@ -123,4 +123,5 @@ def sequence(page: Page) -> None:
               "the network replays the sequence from T: " + " → ".join(replayed) + ".")
 
 
+# the capacity of three storage rules and the modern Hopfield network go here
 SECTIONS = (recall, spurious_states, memory_capacity, sequence)

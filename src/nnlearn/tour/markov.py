@@ -87,4 +87,5 @@ def with_input(page: Page) -> None:
                 for n, p in enumerate(umbrella)])
 
 
+# the analysis of a chain (its classes, period and absorption) goes here
 SECTIONS = (convergence, with_input)

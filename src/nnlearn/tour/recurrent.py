@@ -209,4 +209,6 @@ def _against(score: float, optimum: float) -> str:
     return f"it is {number(100 * abs(optimum - score), 2)} percentage points {side} the optimum"
 
 
+# fixed points and their eigenvalues, a Lyapunov exponent, a bifurcation diagram and a
+# cobweb plot go here, after dynamics
 SECTIONS = (dynamics, sine, lstm_sine, tape_prediction)
