@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from nnlearn.equations import CATALOGUE as ENTRIES
 from nnlearn.equations.mathml import write_assets
 from nnlearn.io.atomic import atomic_write
 from nnlearn.tour import opening
@@ -88,8 +89,6 @@ def _chapter_body(page: Page) -> str:
 
 def _recap(page: Page) -> str:
     """The catalogue's equations the chapter covered, each linked to its entry."""
-    from nnlearn.equations import CATALOGUE as ENTRIES
-
     if not page.equations:
         return ""
     rows = []
