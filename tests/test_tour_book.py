@@ -323,3 +323,8 @@ def test_the_readme_shows_a_chapter_screenshot_made_by_its_documented_command(bo
     assert command, "the README gives the command that makes its screenshot"
     page, fragment = command.groups()
     assert f'id="{fragment}"' in (book.folder / f"{page}.html").read_text()
+
+
+def test_chapters_of_the_wrong_type_are_refused(tmp_path):
+    with pytest.raises(TypeError, match="chapters must be a name or a sequence of names, got int"):
+        tour.run(tmp_path, chapters=3, echo=lambda s: None)

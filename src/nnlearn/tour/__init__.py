@@ -66,8 +66,10 @@ def run(
 
     Raises
     ------
+    TypeError
+        If ``chapters`` is neither a name nor a sequence of names.
     ValueError
-        If a name is not in :data:`CHAPTERS`.
+        If a name is not in :data:`CHAPTERS`, or none is given.
     """
     from nnlearn.tour.book import Book
 
@@ -93,6 +95,9 @@ def run(
 def _chosen(chapters: str | Sequence[str] | None) -> tuple[str, ...]:
     if chapters is None:
         return CHAPTERS
+    if not isinstance(chapters, str | Sequence):
+        raise TypeError(f"chapters must be a name or a sequence of names, got "
+                        f"{type(chapters).__name__}")
     names = [chapters] if isinstance(chapters, str) else list(chapters)
     unknown = [name for name in names if name not in CHAPTERS]
     if unknown or not names:
