@@ -16,6 +16,9 @@ import torch.nn.functional as F
 
 import nnlearn as nl
 
+#: headless Chromium for the tests that open pages (fixtures offline_page, browser_context)
+pytest_plugins = ["browser_helpers"]
+
 RTOL = 1e-10
 
 

@@ -23,17 +23,18 @@ def test_equations_command_prints_the_catalogue(capsys):
     assert "equations implemented" in out and "Counting loss" in out
 
 
-def test_tour_writes_report_with_a_figure_per_activation(tmp_path):
-    index = tour.run(tmp_path, sections=["activations", "losses"], echo=lambda s: None)
+def test_tour_writes_the_chapters_asked_for(tmp_path):
+    index = tour.run(tmp_path, chapters=["activations", "losses"], echo=lambda s: None)
     page = index.read_text()
-    assert "Activation functions" in page and "Loss functions" in page
-    for name in nl.activations.ACTIVATIONS:
-        assert (tmp_path / f"activation_{name}.png").stat().st_size > 1000
+    assert "Activation functions" in page and "loss and risk" in page
+    grid = (tmp_path / "activations.html").read_text()
+    assert grid.count('class="equation"') == len(nl.activations.ACTIVATIONS)
+    assert (tmp_path / "figures" / "activations-grid.svg").stat().st_size > 1000
 
 
-def test_unknown_tour_section_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match="unknown tour section"):
-        tour.run(tmp_path, sections=["nope"])
+def test_unknown_tour_chapter_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match="chapters: expected names from"):
+        tour.run(tmp_path, chapters=["nope"])
 
 
 def test_console_entry_point_runs():

@@ -166,17 +166,6 @@ def test_bad_input_is_rejected():
     assert nl.models.Hopfield is Hopfield
 
 
-def test_tour_section_recalls_the_letters(tmp_path):
-    from nnlearn import tour
-
-    lines = []
-    tour.run(tmp_path, sections=["hopfield"], echo=lines.append)
-    for name in ("hopfield_recall.png", "hopfield_energy.png", "hopfield_capacity.png"):
-        assert (tmp_path / name).stat().st_size > 0
-    assert any("4 of 4 recovered exactly" in line for line in lines)
-    assert any("T → X → L → H." in line for line in lines)
-
-
 @pytest.mark.parametrize("mode", ["async", "sync"])
 def test_float32_network_recalls_as_float64(mode):
     rng = np.random.default_rng(11)

@@ -252,12 +252,3 @@ def test_numpy_integers_are_accepted_wherever_python_ints_are():
                               random_state=np.int64(0))
     assert states[0] == 1
 
-
-def test_tour_section_writes_the_convergence_figure(tmp_path):
-    from nnlearn import tour
-
-    lines = []
-    index = tour.run(tmp_path, sections=["markov"], echo=lines.append)
-    assert (tmp_path / "markov_convergence.png").stat().st_size > 0
-    assert "stationary distribution" in index.read_text()
-    assert any("visit frequency" in line for line in lines)

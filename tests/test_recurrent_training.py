@@ -1,10 +1,9 @@
-"""Recurrent layers in training: nl.fit on sequences (seq-to-seq regression), and the tour."""
+"""Recurrent layers in training: nl.fit on sequences, and the helpers of the tour's chapter."""
 
 import numpy as np
 import pytest
 
 import nnlearn as nl
-from nnlearn import tour
 from nnlearn.tour.recurrent import DT, RELIABILITY, binary_tape, free_run, generate, sine_data
 
 
@@ -64,21 +63,6 @@ def test_spectral_radius_decides_decay_or_growth():
         linear, grad = free_run(rho, "identity")
         np.testing.assert_allclose((linear[60] / linear[30]) ** (1 / 30), rho, rtol=0.03)
         np.testing.assert_allclose(grad ** (1 / 60), rho, rtol=0.1)
-
-
-def test_tour_section_draws_its_figures(tmp_path):
-    lines = []
-    index = tour.run(tmp_path, sections=["recurrent"], echo=lines.append)
-    text = "\n".join(lines)
-    assert "Output of an LSTM" in text and "free-running steps" in text
-    for name in ("recurrent_state_norms", "recurrent_sine_curves", "recurrent_sine_prediction"):
-        assert (tmp_path / f"{name}.png").stat().st_size > 1000
-    assert "Recurrent networks" in index.read_text()
-    # Widrow and Hoff's tape: the LSTM reaches the optimum, the linear Adaline only the echo
-    accuracy = {" ".join(line.split()[:2]): float(line.split()[-1]) for line in lines
-                if line.startswith(("the rule", "the echo", "Adaline", "LSTM"))}
-    assert accuracy["LSTM 1-8"] >= accuracy["the rule"] - 0.02 >= 0.85
-    assert accuracy["Adaline on"] <= accuracy["the echo"] + 0.02 < accuracy["the rule"]
 
 
 def test_binary_tape_follows_its_rule_but_for_the_noise():

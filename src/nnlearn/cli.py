@@ -18,16 +18,16 @@ MAX_INFERRED_CLASSES = 20
 def _tour(args: argparse.Namespace) -> int:
     from nnlearn import tour
 
-    index = tour.run(args.out, sections=args.section or None)
-    print(f"\nReport written to {index}")
+    index = tour.run(args.out, chapters=args.chapter)
+    print(f"\nThe book is written: open {index} in a browser (it needs no network).")
     return 0
 
 
 def _equations(args: argparse.Namespace) -> int:
-    from nnlearn.equations import render
+    from nnlearn.equations import render, search
 
-    print(render(missing_only=args.missing))
-    return 0
+    print(render(args.keywords, missing_only=args.missing, latex=args.latex))
+    return 0 if search(args.keywords) else 1
 
 
 def _hidden_sizes(text: str) -> tuple[int, ...]:
@@ -181,7 +181,7 @@ def _predict(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from nnlearn.estimators import SOLVERS
-    from nnlearn.tour import SECTIONS
+    from nnlearn.tour import CHAPTERS
 
     parser = argparse.ArgumentParser(
         prog="nnlearn",
@@ -189,15 +189,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    tour = commands.add_parser("tour", help="run the course end to end and write a report")
-    tour.add_argument("--out", default="nnlearn-tour", help="report folder (default: %(default)s)")
-    tour.add_argument(
-        "--section", action="append", choices=SECTIONS, help="run only this section (repeatable)"
-    )
+    tour = commands.add_parser(
+        "tour", help="run the course end to end and write it as a book of HTML pages",
+        description="Run the course's experiments chapter by chapter and write the book: "
+                    "an opening page with the contents, a page per chapter, and every "
+                    "equation with its code. The pages work offline.")
+    tour.add_argument("--out", default="nnlearn-tour",
+                      help="the book's folder (default: %(default)s)")
+    tour.add_argument("--chapter", action="append", choices=CHAPTERS, metavar="NAME",
+                      help="write only this chapter (repeatable); one of: " + ", ".join(CHAPTERS))
     tour.set_defaults(handler=_tour)
 
-    equations = commands.add_parser("equations", help="the equation catalogue and its code")
+    equations = commands.add_parser(
+        "equations", help="the equation catalogue and its code",
+        description="Every equation of the course with the code that implements it and the "
+                    "test that checks it; keywords filter (nnlearn equations hopfield).")
+    equations.add_argument("keywords", metavar="KEYWORD", nargs="*",
+                           help="show only the entries whose key, name, block or "
+                                "implementing function contains every keyword")
     equations.add_argument("--missing", action="store_true", help="only what is not implemented")
+    equations.add_argument("--latex", action="store_true", help="also print the LaTeX source")
     equations.set_defaults(handler=_equations)
 
     train = commands.add_parser(

@@ -9,6 +9,12 @@ A function or class declares the entry it implements, and the test that verifies
 
 ``nnlearn equations`` prints the catalogue with those links, so a student can go from
 any equation to working, checked code.
+
+The catalogue's LaTeX is the one source of every formula nnlearn shows: the pages of
+``nnlearn tour`` typeset it as MathML (:func:`to_mathml`, in :mod:`.mathml`), the
+terminal prints it as Unicode text (:func:`to_unicode`, in :mod:`.unicode`), and
+:func:`render` / :func:`search` (in :mod:`.listing`) list and filter the entries. Those
+load on first use, so that declaring an implementation costs no import.
 """
 
 from __future__ import annotations
@@ -18,9 +24,12 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+#: the typesetting and listing functions, each loaded from its module on first use
+_LAZY = {"to_mathml": "mathml", "to_unicode": "unicode", "render": "listing", "search": "listing"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class Implementation:
     qualname: str
     test: str
     note: str = ""
+    #: the function or class itself (its docstring documents the implementation)
+    target: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -39,19 +50,25 @@ class Equation:
     key: str
     name: str
     latex: str
+    #: the heading of the catalogue's block that lists it ("equation list", "lectures: ...")
+    block: str = ""
     implementations: list[Implementation] = field(default_factory=list)
 
 
 def _load() -> dict[str, Equation]:
+    """The entries of catalogue.txt; a comment after a blank line heads a block."""
     text = resources.files(__name__).joinpath("catalogue.txt").read_text(encoding="utf-8")
     entries: dict[str, Equation] = {}
+    block, after_blank = "", False
     for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        key, name, latex = (part.strip() for part in line.split(" | ", 2))
-        if key in entries:
-            raise ValueError(f"catalogue key {key!r} appears twice")
-        entries[key] = Equation(key, name, latex)
+        if line.startswith("#"):
+            block = line.lstrip("# ").strip() if after_blank else block
+        elif line.strip():
+            key, name, latex = (part.strip() for part in line.split(" | ", 2))
+            if key in entries:
+                raise ValueError(f"catalogue key {key!r} appears twice")
+            entries[key] = Equation(key, name, latex, block)
+        after_blank = not line.strip()
     return entries
 
 
@@ -77,7 +94,7 @@ def implements(key: str, *, test: str, note: str = "") -> Callable[[T], T]:
 
     def decorate(obj: T) -> T:
         qualname = f"{obj.__module__}.{obj.__qualname__}"  # type: ignore[attr-defined]
-        CATALOGUE[key].implementations.append(Implementation(qualname, test, note))
+        CATALOGUE[key].implementations.append(Implementation(qualname, test, note, obj))
         return obj
 
     return decorate
@@ -93,23 +110,8 @@ def load_all() -> dict[str, Equation]:
     return CATALOGUE
 
 
-def render(missing_only: bool = False) -> str:
-    """The catalogue as text: each entry with its implementations and tests."""
-    lines = []
-    entries = load_all().values()
-    done = sum(bool(e.implementations) for e in entries)
-    lines.append(f"{done} of {len(entries)} equations implemented\n")
-    for eq in entries:
-        if missing_only and eq.implementations:
-            continue
-        lines.append(f"{eq.name}  [{eq.key}]")
-        lines.append(f"    {eq.latex}")
-        for imp in eq.implementations:
-            lines.append(f"    implemented by {imp.qualname}")
-            lines.append(f"    verified by    {imp.test}")
-            if imp.note:
-                lines.append(f"    note: {imp.note}")
-        if not eq.implementations:
-            lines.append("    not yet implemented")
-        lines.append("")
-    return "\n".join(lines)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f"{__name__}.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,34 +1,59 @@
-"""Plots of functions of one variable: activations and their derivatives."""
+"""Plots of functions of one variable: the activations and their derivatives."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from nnlearn.plots import pyplot
+from nnlearn.plots.style import FULL_WIDTH, PALETTE, styled
 
 
-def function_and_derivative(activation: Any, lo: float = -5.0, hi: float = 5.0) -> Any:
-    """A figure of an activation σ and its closed-form derivative σ'.
+def activation_values(activation: Any, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """σ(x) and σ'(x) on the grid x of shape (n,).
 
-    For softmax and log-softmax, which act on vectors, the curve is the first component
-    of σ((x, 0)) and the derivative its diagonal Jacobian entry ∂σ_1/∂x_1.
+    For softmax and log-softmax, which act on vectors, the value is the first component
+    of σ((x, 0)) and the derivative its diagonal Jacobian entry ∂σ₁/∂x₁.
+    """
+    if activation.elementwise:
+        return activation(x), activation.derivative(x)
+    pairs = np.stack([x, np.zeros_like(x)], axis=1)
+    return activation(pairs)[:, 0], activation.derivative(pairs)[:, 0, 0]
+
+
+@styled
+def activation_grid(activations: Sequence[Any], lo: float = -4.0, hi: float = 4.0,
+                    n_columns: int = 4) -> Any:
+    """Small multiples: one panel per activation, with σ(x) solid and σ'(x) dashed.
+
+    Parameters
+    ----------
+    activations : sequence of Activation
+        Each with ``name``, ``elementwise``, a call and ``derivative``.
+    lo, hi : float, default -4 and 4
+        The range of x.
+    n_columns : int, default 4
     """
     plt = pyplot()
-    x = np.linspace(lo, hi, 401)
-    if activation.elementwise:
-        value, slope, label = activation(x), activation.derivative(x), f"{activation.name}(x)"
-    else:
-        pairs = np.stack([x, np.zeros_like(x)], axis=1)
-        value, slope = activation(pairs)[:, 0], activation.derivative(pairs)[:, 0, 0]
-        label = f"{activation.name}((x, 0))[0]"
-    fig, ax = plt.subplots(figsize=(4.5, 3))
-    ax.plot(x, value, label=label)
-    ax.plot(x, slope, "--", label="derivative")
-    ax.axhline(0, color="grey", lw=0.5)
-    ax.axvline(0, color="grey", lw=0.5)
-    ax.set_xlabel("x")
-    ax.set_title(activation.name)
-    ax.legend(loc="best", fontsize=8)
+    n_rows = -(-len(activations) // n_columns)
+    fig, axes = plt.subplots(n_rows, n_columns, figsize=(FULL_WIDTH, 1.85 * n_rows + 0.5),
+                             sharex=True, squeeze=False)
+    x = np.linspace(lo, hi, 321)
+    for ax, activation in zip(axes.flat, activations, strict=False):
+        value, slope = activation_values(activation, x)
+        ax.plot(x, value, color=PALETTE[0], label="σ(x)")
+        ax.plot(x, slope, color=PALETTE[1], ls="--", label="σ′(x)")
+        ax.axhline(0, color="grey", lw=0.6)
+        ax.axvline(0, color="grey", lw=0.6)
+        ax.set_title(activation.name if activation.elementwise
+                     else f"{activation.name}((x, 0))₁", fontsize=11)
+    for ax in axes.flat[len(activations):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("x")
+    handles, _ = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, ["the activation σ(x)", "its derivative σ′(x)"],
+               loc="outside upper center", ncol=2, frameon=False)
     return fig

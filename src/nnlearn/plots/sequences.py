@@ -9,43 +9,53 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.plots import pyplot
+from nnlearn.plots.style import DASHES, FULL_WIDTH, PALETTE, integer_ticks, styled
 
 
+@styled
 def state_norms(norms: Mapping[str, ArrayLike]) -> Any:
-    """‖x(n)‖ against the step n for each labelled run, on a logarithmic axis."""
+    """‖x(n)‖ against the step n for each labelled run, on a logarithmic axis.
+
+    Runs are drawn in order, each thinner and dashed differently, so that a run that
+    coincides with an earlier one still shows on top of it.
+    """
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(5, 3))
-    for label, values in norms.items():
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.4))
+    for k, (label, values) in enumerate(norms.items()):
         values = np.asarray(values, dtype=np.float64)
-        ax.semilogy(np.arange(len(values)), values, label=label)
+        ax.semilogy(np.arange(len(values)), values, ls=DASHES[k], lw=4.0 - 0.8 * k,
+                    color=PALETTE[k], label=label)
+    integer_ticks(ax.xaxis)
     ax.set_xlabel("step n")
-    ax.set_ylabel("‖x(n)‖")
-    ax.legend(loc="best", fontsize=7)
-    ax.grid(alpha=0.3)
+    ax.set_ylabel("state norm ‖x(n)‖")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return fig
 
 
+@styled
 def sequence_prediction(steps: ArrayLike, target: ArrayLike,
-                        predictions: Mapping[str, ArrayLike], split: float | None = None) -> Any:
+                        predictions: Mapping[str, ArrayLike], split: float | None = None,
+                        ylabel: str = "value") -> Any:
     """A target sequence with the model's predictions over it.
 
     Parameters
     ----------
     steps, target : array_like of shape (n_steps,)
     predictions : mapping of label to array_like of shape (n_steps,)
+        NaN where a prediction has no value (it is not drawn there).
     split : float, optional
         A step to mark with a vertical line (e.g. where a free run starts).
+    ylabel : str, default "value"
     """
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(6, 3))
-    ax.plot(steps, target, color="black", lw=2.5, alpha=0.3, label="target")
-    for label, values in predictions.items():
-        ax.plot(steps, values, lw=1.2, label=label)
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.2))
+    ax.plot(steps, target, color="black", lw=5, alpha=0.25, label="target")
+    for k, (label, values) in enumerate(predictions.items()):
+        ax.plot(steps, values, lw=1.8, ls=DASHES[k], color=PALETTE[k],
+                marker=("o", "s")[k % 2], ms=3.5, label=label)
     if split is not None:
-        ax.axvline(split, color="gray", ls=":", lw=1)
+        ax.axvline(split, color="grey", ls=":", lw=1.5)
     ax.set_xlabel("step n")
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=1 + len(predictions),
-              fontsize=7, frameon=False)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
+    ax.set_ylabel(ylabel)
+    fig.legend(loc="outside upper center", ncol=1 + len(predictions), frameon=False)
     return fig

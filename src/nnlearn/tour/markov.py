@@ -1,45 +1,91 @@
-"""Tour: Markov chains and the course's stochastic dynamical systems."""
+"""Chapter: Markov chains and the course's stochastic dynamical systems."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from nnlearn.dynamics import MarkovChain, StochasticSystem
-from nnlearn.equations import CATALOGUE
 from nnlearn.plots.energy import markov_convergence
-from nnlearn.tour.report import Report
+from nnlearn.tour.numbers import number
+from nnlearn.tour.page import Page
 
-TITLE = "Markov chains: chance, step by step"
+TITLE = "Markov chains"
+SUMMARY = ("Chance, step by step: a weather chain converging to its stationary "
+           "distribution, and a chain driven by an input and seen through a noisy sensor.")
+INTRODUCTION = (
+    "A Markov chain moves between states at random, each step depending only on the state "
+    "it is in: a stochastic dynamical system. Its transition matrix T carries a "
+    "distribution over the states one step forward, and a chain that can reach every state "
+    "from every other, without a fixed rhythm, forgets where it started: its distribution "
+    "converges to the stationary one, π T = π. This chapter follows a three-state weather "
+    "chain there, checks π by sampling, and then adds an input that switches between two "
+    "transition matrices and an observation that only hints at the state."
+)
 
+STATES = ("sunny", "cloudy", "rainy")
 WEATHER = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
+#: the second transition matrix of the chain with input, and the observation O(i, k)
+STAY_IN = np.array([[0.9, 0.1, 0.0], [0.4, 0.6, 0.0], [0.3, 0.3, 0.4]])
+UMBRELLA = np.array([[0.9, 0.1], [0.5, 0.5], [0.1, 0.9]])
+N_STEPS = 15
 
 
-def run(report: Report) -> None:
-    for key in ("markov_transition_matrix_entries", "markov_n_step_distribution",
-                "markov_stationary_distribution"):
-        report.text(CATALOGUE[key].name)
-        report.equation(CATALOGUE[key].latex)
+def _matrix_rows(matrix: np.ndarray) -> list[tuple]:
+    return [(STATES[i], *map(float, row)) for i, row in enumerate(matrix)]
+
+
+def convergence(page: Page) -> None:
+    page.section("A weather chain and its stationary distribution")
+    page.equation("markov_transition_matrix_entries", "markov_n_step_distribution",
+                  "markov_stationary_distribution")
     chain = MarkovChain(WEATHER)
-    report.text("A three-state chain (sunny, cloudy, rainy) with transition matrix T:")
-    report.preformatted(np.array2string(WEATHER))
     pi = chain.stationary_distribution()
-    report.text(f"Its stationary distribution π (π T = π): {np.round(pi, 4)}")
-    distributions = chain.distributions(15, [0.0, 0.0, 1.0])
-    report.figure(markov_convergence(distributions, pi), "markov_convergence.png",
-                  "from a rainy day, p_n converges geometrically to π")
-    report.text("T^n: every row tends to π, so the chain forgets where it started.")
-    report.preformatted(np.array2string(chain.n_step_matrix(10), precision=4))
+    distributions = chain.distributions(N_STEPS, [0.0, 0.0, 1.0])
+    distance = 0.5 * np.abs(distributions - pi).sum(axis=1)
+    page.table(("from \\ to", *STATES), _matrix_rows(WEATHER),
+               caption="The transition matrix T: row i holds the probabilities of tomorrow's "
+                       "weather given today's")
+    page.text("Its stationary distribution solves π T = π: "
+              + ", ".join(f"π({s}) = {number(p)}" for s, p in zip(STATES, pi, strict=True))
+              + f". Starting from a rainy day, the distance to π is {number(distance[1])} "
+              f"after one step and {number(distance[-1])} after {N_STEPS}; each step "
+              "multiplies it by a factor that tends to the second-largest |eigenvalue| of "
+              f"T, {number(np.sort(np.abs(np.linalg.eigvals(WEATHER)))[-2])} "
+              f"({number(distance[-1] / distance[-2])} in the last step).")
+    page.figure(markov_convergence(distributions, pi, STATES), "convergence",
+                "Left: the probability of each weather, day by day from a rainy day, with π "
+                "dashed. Right: the total-variation distance to π, on a logarithmic scale.")
+    page.table(("from \\ to", *STATES), _matrix_rows(chain.n_step_matrix(10)),
+               caption="T¹⁰: every row is already close to π, so the chain has forgotten "
+                       "where it started")
     paths = chain.sample(2000, start=2, random_state=0, n_chains=50)
-    freq = np.bincount(paths[:, 100:].ravel(), minlength=3) / paths[:, 100:].size
-    report.table(("state", "π (exact)", "visit frequency (50 chains × 1900 steps)"),
-                 [(s, float(pi[s]), float(freq[s])) for s in range(3)])
-    report.text(CATALOGUE["stochastic_discrete_time_dynamical_system"].name)
-    report.equation(CATALOGUE["stochastic_discrete_time_dynamical_system"].latex)
-    stay_in = np.array([[0.9, 0.1, 0.0], [0.4, 0.6, 0.0], [0.3, 0.3, 0.4]])
-    system = StochasticSystem([WEATHER, stay_in], observation=[[0.9, 0.1], [0.5, 0.5], [0.1, 0.9]])
+    visits = paths[:, 100:]
+    frequency = np.bincount(visits.ravel(), minlength=3) / visits.size
+    page.table(("state", "π, exact", "visit frequency"),
+               [(STATES[s], float(pi[s]), float(frequency[s])) for s in range(3)],
+               caption=f"50 sampled chains of 2,000 days, the first 100 dropped: "
+                       f"{visits.size:,} visits")
+
+
+def with_input(page: Page) -> None:
+    page.section("A chain with an input and a noisy observation")
+    page.equation("stochastic_discrete_time_dynamical_system")
+    system = StochasticSystem([WEATHER, STAY_IN], observation=UMBRELLA)
     inputs = [0, 0, 1, 1, 1, 0]
     states, outputs = system.sample(inputs, start=2, random_state=1)
-    report.text("With two inputs (two transition matrices) and a noisy observation of the "
-                f"state (umbrella or not): inputs {inputs} gave states {states.tolist()} and "
-                f"observations {outputs.tolist()}; the exact p(Y_n = umbrella) is "
-                f"{np.round(system.distributions(inputs, np.eye(3)[2])[1][:, 1], 3).tolist()}.")
+    umbrella = system.distributions(inputs, np.eye(3)[2])[1][:, 1]
+    page.text("An input a ∈ {0, 1} picks the transition matrix T_a of each step (T₀ the "
+              "weather chain above, T₁ a chain that keeps the sun), and each day's state is "
+              "seen only through an observation: an umbrella, with probability "
+              + ", ".join(f"{number(UMBRELLA[i, 1])} on a {s} day" for i, s in enumerate(STATES))
+              + f". The inputs {inputs} gave the states "
+              + ", ".join(STATES[s] for s in states)
+              + " and the observations " + ", ".join(("no umbrella", "umbrella")[o]
+                                                      for o in outputs) + ".")
+    page.table(("day n", "input", "p(umbrella on day n), exact"),
+               [(n, inputs[n] if n < len(inputs) else "", float(p))
+                for n, p in enumerate(umbrella)])
+
+
+# the analysis of a chain (its classes, period and absorption) goes here
+SECTIONS = (convergence, with_input)

@@ -1,89 +1,78 @@
-"""Tour: recurrent networks, as dynamical systems and as sequence predictors."""
+"""Chapter: recurrent networks, as dynamical systems and as sequence predictors."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import nnlearn as nl
-from nnlearn.equations import CATALOGUE
 from nnlearn.plots import sequences as plots
 from nnlearn.plots.training import training_curves
-from nnlearn.tour.report import Report
+from nnlearn.tour.numbers import number, percent
+from nnlearn.tour.page import Page
 
-TITLE = "Recurrent networks: state, feedback and memory"
+TITLE = "Recurrent networks and dynamical systems"
+SUMMARY = ("An RNN without input as a dynamical system, vanishing and exploding gradients, "
+           "a sine wave learned and generated, the LSTM, prediction as classification.")
+INTRODUCTION = (
+    "A recurrent network feeds its state back into itself, so it is a dynamical system: "
+    "x(n + 1) = T(x(n), u(n)). This chapter first lets one run without input, where the "
+    "spectral radius of its weight matrix decides whether the state fades or grows, and "
+    "with it the gradient that backpropagation through time sends back. Then a network "
+    "learns to predict a sine wave and, fed its own predictions, keeps generating it; the "
+    "LSTM's gated memory does the same in two forms; and, as Widrow and Hoff put it, "
+    "prediction turns out to be a kind of classification."
+)
 
-RNN_EQUATIONS = (
-    "rnn_update_equation",
-    "recurrent_neural_network_update_equations",
-    "recurrent_neural_network_with_output_feedback",
-    "recursive_definition_of_recurrent_neural_networks",
-)
-LSTM_EQUATIONS = (
-    "input_neuron_of_an_lstm",
-    "input_gate_of_an_lstm",
-    "forget_gate_of_an_lstm",
-    "output_gate_of_an_lstm",
-    "update_of_a_memory_cell_in_an_lstm",
-    "output_of_an_lstm",
-)
 #: the sine task: sequences of N_STEPS samples of sin, DT apart; predict the next sample
 N_SEQUENCES, N_STEPS, DT = 64, 30, 0.25
 #: Widrow and Hoff's tape: pieces of PIECE_LENGTH bits of s(n) = s(n−1) XOR s(n−2), each
 #: bit of which the rule gives with probability RELIABILITY (else the other one)
-N_PIECES, PIECE_LENGTH, RELIABILITY = 2000, 25, 0.9
+N_PIECES, PIECE_LENGTH, RELIABILITY, TAPE_EPOCHS = 2000, 25, 0.9, 3
+#: the free runs: steps, hidden units
+FREE_STEPS, FREE_UNITS = 60, 20
 
 
-def _equations(report: Report, keys: tuple[str, ...]) -> None:
-    for key in keys:
-        report.text(CATALOGUE[key].name)
-        report.equation(CATALOGUE[key].latex)
-
-
-def run(report: Report) -> None:
-    _equations(report, RNN_EQUATIONS)
-    dynamics(report)
-    report.text("Backpropagation through time is ordinary backpropagation on the unrolled "
-                "graph (the recursive definition above): nl.RNN builds that graph, and "
-                "loss.backward() differentiates it, for 2,000 steps as for 2.")
-    sine(report)
-    _equations(report, LSTM_EQUATIONS)
-    lstm_sine(report)
-    tape_prediction(report)
-
-
-def free_run(spectral_radius: float, activation: str, n_steps: int = 60) -> tuple[
-        np.ndarray, float]:
-    """‖x(n)‖ of x(n) = σ(W x(n−1)) from a unit x(0), and ‖∂Σx(n_steps)/∂x(0)‖ by BPTT."""
+def free_run(spectral_radius: float, activation: str) -> tuple[np.ndarray, float]:
+    """‖x(n)‖ for n = 0..FREE_STEPS of x(n) = σ(W x(n−1)) from a unit x(0), and
+    ‖∂Σx(FREE_STEPS)/∂x(0)‖ by backpropagation through time."""
     rng = np.random.default_rng(0)
-    rnn = nl.RNN(1, 20, activation=activation, bias=False)
-    W = rng.normal(size=(20, 20))
+    rnn = nl.RNN(1, FREE_UNITS, activation=activation, bias=False)
+    W = rng.normal(size=(FREE_UNITS, FREE_UNITS))
     W *= spectral_radius / np.abs(np.linalg.eigvals(W)).max()
     rnn.weight_hidden.data[...] = W.T
-    direction = rng.normal(size=(1, 20))
+    direction = rng.normal(size=(1, FREE_UNITS))
     x0 = nl.tensor(direction / np.linalg.norm(direction), requires_grad=True)
-    states = rnn(np.zeros((1, n_steps, 1)), state=x0)
+    states = rnn(np.zeros((1, FREE_STEPS, 1)), state=x0)
     states[0, -1].sum().backward()
     norms = np.r_[1.0, np.linalg.norm(states.data[0], axis=1)]
     return norms, float(np.linalg.norm(x0.grad))
 
 
-def dynamics(report: Report) -> None:
-    report.text("Without input, an RNN is a discrete-time dynamical system x(n+1) = σ(W x(n)). "
-                "Near 0, tanh is the identity, so the spectral radius ρ(W) (the largest "
-                "|eigenvalue|) decides: below 1 the state fades away, above 1 it grows — "
-                "without bound for a linear σ, up to tanh's saturation otherwise. The "
-                "gradient that BPTT sends back to x(0) shrinks or grows the same way "
-                "(vanishing and exploding gradients: clip_norm= on an optimizer bounds the "
-                "second; the LSTM's gated memory cell answers the first).")
+def dynamics(page: Page) -> None:
+    page.section("A recurrent network as a dynamical system")
+    page.equation("discrete_time_update_operator", "rnn_update_equation",
+                  "recurrent_neural_network_update_equations")
     curves, rows = {}, []
     for rho in (0.8, 1.2):
         for activation in ("identity", "tanh"):
-            norms, grad = free_run(rho, activation)
-            curves[f"ρ = {rho}, σ = {activation}"] = norms
-            rows.append((rho, activation, float(norms[-1]), grad))
-    report.table(("ρ(W)", "σ", "‖x(60)‖", "‖∂Σx(60)/∂x(0)‖"), rows)
-    report.figure(plots.state_norms(curves), "recurrent_state_norms.png",
-                  "the free-running state decays for ρ(W) < 1 and grows for ρ(W) > 1")
+            norms, gradient = free_run(rho, activation)
+            curves[f"ρ(W) = {number(rho)}, σ = {activation}"] = norms
+            rows.append((rho, activation, float(norms[-1]), gradient))
+    low = np.array(list(curves.values())[:2])
+    gap = float(np.max(np.abs(low[0] - low[1]) / low[0]))
+    page.text(f"Without input, {FREE_UNITS} units with random weights W scaled to a spectral "
+              "radius ρ(W) (the largest |eigenvalue|) run from a state of norm 1. For a "
+              "linear σ the state shrinks or grows like ρ(W)ⁿ; tanh is the identity near 0, "
+              "so below 1 it fades in the same way, and above 1 it grows until tanh "
+              f"saturates. For ρ(W) = 0.8 the two runs differ by at most {percent(gap, 2)}: "
+              "their curves lie on one another (drawn thick and thin). The gradient that "
+              "backpropagation through time sends back to x(0) shrinks or grows alike: "
+              "vanishing and exploding gradients. Clipping the gradient's norm (clip_norm= "
+              "on an optimizer) bounds the second; the LSTM's memory cell answers the first.")
+    page.table(("ρ(W)", "σ", f"‖x({FREE_STEPS})‖", f"‖∂Σx({FREE_STEPS})/∂x(0)‖"), rows)
+    page.figure(plots.state_norms(curves), "state-norms",
+                f"The norm of the free-running state over {FREE_STEPS} steps, on a "
+                "logarithmic scale: it decays for ρ(W) < 1 and grows for ρ(W) > 1.")
 
 
 def sine_data(n_sequences: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
@@ -104,49 +93,65 @@ def generate(model: nl.Module, warm_up: np.ndarray, n_steps: int) -> np.ndarray:
     return np.array(outputs)[:, 0]
 
 
-def sine(report: Report) -> None:
+def sine(page: Page) -> None:
+    page.section("Learning a sine wave, and generating it")
+    page.equation("recursive_definition_of_recurrent_neural_networks",
+                  "backpropagation_through_time", "recurrent_neural_network_with_output_feedback")
     X, y = sine_data(N_SEQUENCES, random_state=0)
     X_val, y_val = sine_data(16, random_state=1)
     rnn = nl.RNN(1, 16, output_size=1, random_state=0)
     history = nl.fit(rnn, X, y, loss="mse", lr=0.01, epochs=40, batch_size=16,
                      validation_data=(X_val, y_val), random_state=0)
-    report.text(f"An RNN 1-16-1 (tanh state, linear readout) learns to predict the next sample "
-                f"of sine waves of random phase ({N_SEQUENCES} sequences of {N_STEPS} steps, "
-                f"Adam, 40 epochs): validation MSE {history['val_loss'][0]:.3f} after the first "
-                f"epoch, {history['val_loss'][-1]:.5f} after the last.")
-    report.figure(training_curves(history), "recurrent_sine_curves.png",
-                  "training and validation MSE per epoch")
     n_warm, n_free = 30, 70
     steps = np.arange(n_warm + n_free)
     target = np.sin(0.3 + DT * (steps + 1))
-    warm_up = np.sin(0.3 + DT * steps[:n_warm])[:, None]
     with nl.no_grad():
         one_step = rnn(np.sin(0.3 + DT * steps)[None, :, None]).data[0, :, 0]
-    generated = np.r_[one_step[: n_warm - 1], generate(rnn, warm_up, n_free + 1)]
-    error = np.abs(generated - target)[n_warm:].mean()
-    report.text("Fed its own predictions back as input (output feedback at run time), it "
-                f"keeps generating the wave: mean |error| {error:.3f} over {n_free} "
-                "free-running steps.")
-    report.figure(plots.sequence_prediction(steps, target, {
-        "one step ahead": one_step, "free run after step 30": generated}, split=n_warm - 0.5),
-        "recurrent_sine_prediction.png", "the trained RNN, reading the wave and then alone")
+    free = np.full(len(steps), np.nan)
+    free[n_warm - 1:] = generate(rnn, np.sin(0.3 + DT * steps[:n_warm])[:, None], n_free + 1)
+    error = np.abs(free - target)[n_warm:].mean()
+    page.text("Backpropagation through time is backpropagation on the unrolled graph (the "
+              "recursive definition above): nl.RNN builds that graph, and loss.backward() "
+              f"differentiates it. An RNN 1-16-1 (tanh state, linear readout) learns to "
+              f"predict the next sample of sine waves of random phase ({N_SEQUENCES} "
+              f"sequences of {N_STEPS} steps, Adam, 40 epochs): the validation MSE is "
+              f"{number(history['val_loss'][0])} after the first epoch and "
+              f"{number(history['val_loss'][-1])} after the last.")
+    page.figure(training_curves(history, "mean squared error",
+                                {"loss": "training sequences", "val_loss": "validation sequences"},
+                                logy=True),
+                "sine-curves", "The MSE per epoch on the training and validation sequences.")
+    page.text(f"Fed its own predictions back as input (output feedback at run time), it keeps "
+              f"generating the wave after reading {n_warm} samples: mean |error| "
+              f"{number(error)} over {n_free} free-running steps.")
+    page.figure(plots.sequence_prediction(
+        steps, target, {"one step ahead, reading the wave": one_step,
+                        "running free on its own outputs": free}, split=n_warm - 0.5,
+        ylabel="sin(0.3 + 0.25 (n + 1))"),
+        "sine-prediction", f"The trained RNN predicting one step ahead while it reads the "
+        f"wave, and running free on its own outputs from step {n_warm} on (right of the "
+        "dotted line).")
 
 
-def lstm_sine(report: Report) -> None:
+def lstm_sine(page: Page) -> None:
+    page.section("The LSTM's gated memory")
+    page.equation("input_neuron_of_an_lstm", "input_gate_of_an_lstm", "forget_gate_of_an_lstm",
+                  "output_gate_of_an_lstm", "update_of_a_memory_cell_in_an_lstm",
+                  "output_of_an_lstm", "lstm_with_squashed_cell")
     X, y = sine_data(N_SEQUENCES, random_state=0)
     X_val, y_val = sine_data(16, random_state=1)
     rows = []
-    for variant in ("pytorch", "course"):
+    for variant, label in (("course", "the course's: a logistic input neuron, output gate × cell"),
+                           ("pytorch", "PyTorch's: tanh input neuron, output gate × tanh(cell)")):
         lstm = nl.LSTM(1, 8, output_size=1, variant=variant, random_state=0)
         history = nl.fit(lstm, X, y, loss="mse", lr=0.02, epochs=20, batch_size=32,
                          validation_data=(X_val, y_val), random_state=0)
-        rows.append((variant, lstm.n_parameters, history["val_loss"][-1]))
-    report.text("The same task for an LSTM 1-8-1, in PyTorch's form (tanh input neuron and "
-                "cell output) and in the course's (logistic input neuron, output g^output · c), "
-                "20 epochs each:")
-    report.table(("variant", "parameters", "validation MSE"), rows)
-    report.text("The course's cell only adds inputs in (0, 1), so its memory drifts upward and "
-                "the readout has to undo the drift; tanh lets the cell add and subtract.")
+        rows.append((label, lstm.n_parameters, history["val_loss"][-1]))
+    page.text("The sine task for an LSTM 1-8-1 in two forms, 20 epochs each: the course's "
+              "equations, and PyTorch's (the last equation above). The course's cell only adds "
+              "inputs in (0, 1), so its memory drifts upward and the readout has to undo the "
+              "drift; tanh lets the cell add and subtract.")
+    page.table(("variant", "parameters", "validation MSE after 20 epochs"), rows)
 
 
 def binary_tape(n_pieces: int, random_state: int) -> np.ndarray:
@@ -161,7 +166,8 @@ def binary_tape(n_pieces: int, random_state: int) -> np.ndarray:
     return bits
 
 
-def tape_prediction(report: Report) -> None:
+def tape_prediction(page: Page) -> None:
+    page.section("Prediction is a kind of classification")
     train, test = binary_tape(N_PIECES, random_state=0), binary_tape(1000, random_state=1)
     X, y = 2.0 * train[:, :-1] - 1, train[:, -1]  # Widrow and Hoff's ±1 signals
     X_test, y_test = 2.0 * test[:, :-1] - 1, test[:, -1]
@@ -170,23 +176,39 @@ def tape_prediction(report: Report) -> None:
     adaline = nl.models.Adaline(learning_rate=0.002, max_epochs=50, normalized=False).fit(X, y)
     lstm = nl.Sequential(nl.LSTM(1, 8, random_state=0), nl.LastStep(),
                          nl.Dense(8, 2, random_state=1))
-    history = nl.fit(lstm, X[:, :, None], y, loss="cross_entropy", lr=0.02, epochs=8,
+    history = nl.fit(lstm, X[:, :, None], y, loss="cross_entropy", lr=0.02, epochs=TAPE_EPOCHS,
                      batch_size=64, metrics=("accuracy",),
                      validation_data=(X_test[:, :, None], y_test), random_state=0)
-    report.text("\"Prediction is a certain kind of classification\" (Widrow and Hoff, 1960): "
-                f"cut a correlated binary sequence into pieces of {PIECE_LENGTH} bits, and "
-                "sort them by their last bit, to be predicted from the others. Here the "
-                "sequence follows s(n) = s(n−1) XOR s(n−2) except for "
-                f"{1 - RELIABILITY:.0%} of the bits, so no predictor beats the rule itself. "
-                f"Trained on {N_PIECES:,} pieces, tested on 1,000:")
-    report.table(("predictor", "test accuracy"), [
-        ("the rule s(n−1) XOR s(n−2) (the optimum)", float(optimum)),
-        ("the echo s(n−3) (s(n) = s(n−3) but for two noisy bits)", float(echo)),
-        ("Adaline on the 24 previous bits, ±1", adaline.score(X_test, y_test)),
-        ("LSTM 1-8 reading the bits, its last step into Dense 8-2",
-         history["val_accuracy"][-1]),
-    ])
-    report.text("The single neuron is linear in the bits, and XOR is not (the perceptron's "
-                "lesson): it catches no more than the sequence's period-3 echo. The "
-                "LSTM reads the bits one at a time and learns the rule, up to the noise "
-                "(nl.LastStep turns its per-step outputs into one per piece).")
+    scores = {"the rule s(n−1) XOR s(n−2), the optimum": optimum,
+              "the echo s(n−3) (s(n) = s(n−3) but for two noisy bits)": echo,
+              "Adaline on the 24 previous bits, ±1": adaline.score(X_test, y_test),
+              "LSTM 1-8 reading the bits, its last step into Dense 8-2":
+                  history["val_accuracy"][-1]}
+    page.text("Widrow and Hoff (1960): cut a correlated binary sequence into pieces of "
+              f"{PIECE_LENGTH} bits and sort them by their last bit, to be predicted from the "
+              "others. Here the sequence follows s(n) = s(n−1) XOR s(n−2) except for "
+              f"{percent(1 - RELIABILITY)} of the bits, so no predictor beats the rule "
+              f"itself. Trained on {N_PIECES:,} pieces (the LSTM for {TAPE_EPOCHS} epochs), "
+              f"tested on {len(test):,}:")
+    page.table(("predictor", "test accuracy"),
+               [(name, percent(score)) for name, score in scores.items()])
+    lstm_score, adaline_score = history["val_accuracy"][-1], adaline.score(X_test, y_test)
+    page.text(f"The single neuron ({percent(adaline_score)}) is linear in the bits, and XOR "
+              "is not (the perceptron's lesson): it does about as well as the sequence's "
+              f"period-3 echo ({percent(echo)}). The LSTM ({percent(lstm_score)}) reads the "
+              "bits one at a time and learns the rule, up to the noise: "
+              f"{_against(lstm_score, optimum)} (nl.LastStep turns its per-step outputs into "
+              "one per piece).")
+
+
+def _against(score: float, optimum: float) -> str:
+    """How a test accuracy compares with the optimum's, in words."""
+    if np.isclose(score, optimum):
+        return "it matches the optimum on the test pieces"
+    side = "short of" if score < optimum else "above, by the luck of the test pieces,"
+    return f"it is {number(100 * abs(optimum - score), 2)} percentage points {side} the optimum"
+
+
+# fixed points and their eigenvalues, a Lyapunov exponent, a bifurcation diagram and a
+# cobweb plot go here, after dynamics
+SECTIONS = (dynamics, sine, lstm_sine, tape_prediction)

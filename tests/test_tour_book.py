@@ -1,0 +1,330 @@
+"""The book `nnlearn tour` writes, read in a real browser and against its own figures.
+
+The whole book is written once for this module (it is the tour's own run, about 15 s),
+then every page is opened in headless Chromium with no network (see browser_helpers)
+and checked as a reader would meet it; and each sentence that states what a figure
+shows is checked against the data drawn in that figure.
+"""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from browser_helpers import (
+    assert_images_loaded,
+    assert_math_rendered,
+    assert_no_horizontal_overflow,
+    broken_links,
+    open_page,
+)
+
+from nnlearn import cli, tour
+from nnlearn.equations import CATALOGUE
+
+PAGES = ["index", *tour.CHAPTERS, "equations"]
+WIDTHS = (1280, 800)
+
+
+class Book:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.lines: list[str] = []
+        self.figures: dict = {}
+        self.index = tour.run(folder, echo=self.lines.append, on_figure=self.figures.__setitem__)
+        self.text = "\n".join(self.lines)
+
+    def sentence(self, pattern: str) -> re.Match:
+        match = re.search(pattern, self.text)
+        assert match, f"no sentence matches {pattern!r}"
+        return match
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return Book(tmp_path_factory.mktemp("book"))
+
+
+def value(text: str) -> float:
+    """A number as the book writes it (−1.2 × 10⁻³, 2,000, 97.8%) as a float."""
+    text = text.strip().replace("−", "-").replace(",", "")
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    if "×" in text:
+        mantissa, power = text.split("× 10")
+        exponent = power.translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))
+        return float(mantissa) * 10.0 ** int(exponent)
+    return float(text)
+
+
+NUMBER = r"(−?[\d,]+(?:\.\d+)?(?: × 10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?%?)"
+
+
+# --- the pages in a browser ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_reads_offline_at_laptop_and_narrow_widths(book, offline_page, name):
+    path = book.folder / f"{name}.html"
+    for width in WIDTHS:
+        open_page(offline_page, path, width)
+        if name != "index":
+            shown = assert_math_rendered(offline_page)
+            if name == "equations":
+                assert shown >= len(CATALOGUE)
+        assert_images_loaded(offline_page)
+        assert_no_horizontal_overflow(offline_page)
+    assert broken_links(offline_page) == []
+
+
+def test_contents_and_previous_next_links_walk_the_book_in_order(book, offline_page):
+    open_page(offline_page, book.index)
+    contents = offline_page.eval_on_selector_all(
+        "nav.contents > ol > li > a", "links => links.map(a => a.getAttribute('href'))")
+    assert contents == [f"{name}.html" for name in tour.CHAPTERS]
+    order = PAGES
+    for k, name in enumerate(order):
+        open_page(offline_page, book.folder / f"{name}.html")
+        previous = offline_page.eval_on_selector_all(".pager a[rel=prev]", "a => a.map(x => "
+                                                     "x.getAttribute('href'))")
+        following = offline_page.eval_on_selector_all(".pager a[rel=next]", "a => a.map(x => "
+                                                      "x.getAttribute('href'))")
+        assert previous == ([f"{order[k - 1]}.html"] if k else []), name
+        assert following == ([f"{order[k + 1]}.html"] if k + 1 < len(order) else []), name
+
+
+def test_every_figure_is_an_svg_shown_at_a_readable_size(book, offline_page):
+    for name in tour.CHAPTERS:
+        open_page(offline_page, book.folder / f"{name}.html")
+        sizes = offline_page.eval_on_selector_all(
+            "figure img", "imgs => imgs.map(i => [i.getAttribute('src'), i.clientWidth])")
+        assert sizes, f"{name} has no figure"
+        for src, width in sizes:
+            assert src.endswith(".svg") and (book.folder / src).is_file()
+            assert width >= 400, f"{src} is shown {width} px wide"
+
+
+# --- what the pages say ----------------------------------------------------------------
+
+
+def _page_text(book, name: str) -> str:
+    """A page's prose and tables: without its equations and its code (printed output and
+    docstrings, whose numbers are Python's)."""
+    html = (book.folder / f"{name}.html").read_text()
+    if name == "mlp":  # the worked example is printed to the lecture's nine digits
+        html = html.split('id="gradient-descent-momentum-and-adam-on-xor"')[1]
+    return re.sub(r"<math.*?</math>|<pre>.*?</pre>|<[^>]+>", " ", html, flags=re.S)
+
+
+def test_numbers_are_written_tidily_everywhere(book):
+    for name in PAGES:
+        text = _page_text(book, name)
+        assert not re.search(r"\d\.\d{6,}", text), name
+        assert not re.search(r"\d[eE][+-]?\d", text), name
+        assert not re.search(r"[-−]0(\.0+)?(?![\d.])", text), name
+
+
+def test_the_course_material_is_named_for_readers(book):
+    for name in PAGES:
+        text = _page_text(book, name).lower()
+        for phrase in ("the talk", "the quiz", "the seed", "seed 00"):
+            assert phrase not in text, (name, phrase)
+
+
+def test_each_chapter_opens_states_equations_and_closes_with_its_catalogue_entries(book):
+    for name in tour.CHAPTERS:
+        html = (book.folder / f"{name}.html").read_text()
+        assert html.index('class="intro"') < html.index('class="equations"')
+        recap = html.split('id="equations-of-this-chapter"')[1]
+        keys = re.findall(r'href="equations.html#(\w+)"', recap)
+        shown = re.findall(r'<div class="equation" id="eq-(\w+)"', html)
+        assert keys == shown and keys, name
+
+
+def test_the_terminal_tells_each_chapters_time(book):
+    for k, name in enumerate(tour.CHAPTERS, start=1):
+        assert re.search(rf"\(chapter {k}, {name}: \d+\.\d s\)", book.text), name
+    assert re.search(r"in all \d+\.\d s", book.text)
+
+
+def test_the_lectures_worked_numbers_are_reproduced(book):
+    agree = value(book.sentence(rf"Every number the lecture prints agrees to within {NUMBER}")
+                  .group(1))
+    assert agree < 1e-8
+    for printed in ("0.593269992", "0.298371109", "0.35891648", "0.149780716", "0.561370121"):
+        assert printed in book.text
+
+
+def test_the_classic_neurons_tell_the_lectures_story(book):
+    constraints = book.sentence(r"satisfy the lecture's four constraints: (.*)\.").group(1)
+    assert constraints.count("(yes)") == 4 and "(no)" not in constraints
+    assert book.sentence(r"nnlearn's perceptron notices when its weights repeat")
+    assert value(book.sentence(rf"it agrees with the labels of {NUMBER} of 300 points")
+                 .group(1)) == 1
+
+
+def test_the_recurrent_chapter_runs_the_lstm_to_the_optimum_and_adaline_to_the_echo(book):
+    assert "Output of an LSTM" in book.text and "free-running steps" in book.text
+    accuracy = {line.split()[0] + " " + line.split()[1]: value(line.split()[-1])
+                for line in book.lines if line.rstrip().endswith("%")
+                and line.startswith(("  the rule", "  the echo", "  Adaline", "  LSTM"))}
+    assert accuracy["LSTM 1-8"] >= accuracy["the rule"] - 0.02 >= 0.85
+    assert accuracy["Adaline on"] <= accuracy["the echo"] + 0.02 < accuracy["the rule"]
+
+
+def test_the_hopfield_and_markov_chapters_recall_replay_and_converge(book):
+    assert book.sentence(r"4 of 4 come back exactly")
+    assert book.sentence(r"replays the sequence from T: T → X → L → H\.")
+    assert "stationary distribution" in (book.folder / "markov.html").read_text()
+    assert book.sentence(r"visit frequency")
+    for stem in ("hopfield-recall", "hopfield-energy", "hopfield-capacity", "markov-convergence"):
+        assert (book.folder / "figures" / f"{stem}.svg").stat().st_size > 1000
+
+
+# --- what the text says about a figure, against the figure's data ----------------------
+
+
+def test_spurious_states_counted_in_the_text_are_the_ones_drawn(book):
+    count = int(book.sentence(r"in one of (\d+) spurious states").group(1))
+    drawn = [ax for ax in book.figures["hopfield-spurious"].axes if ax.images]
+    assert count == len(drawn) > 0
+    shown = book.sentence(r"The figure shows all (\d+)").group(1)
+    assert int(shown) == count
+
+
+def test_letters_recalled_exactly_are_the_rows_of_the_figure_that_match(book):
+    recalled = int(book.sentence(r"(\d) of 4 come back exactly").group(1))
+    axes = [ax for ax in book.figures["hopfield-recall"].axes if ax.images]
+    stored = [ax.images[0].get_array() for ax in axes[:4]]
+    result = [ax.images[0].get_array() for ax in axes[8:12]]
+    assert recalled == sum(np.array_equal(a, b) for a, b in zip(stored, result, strict=True))
+
+
+def test_energies_in_the_text_are_the_ends_of_the_drawn_traces(book):
+    match = book.sentence(r"it falls from (?P<starts>[^a-z]+) to (?P<ends>[^a-z]+) and never rises")
+    lines = book.figures["hopfield-energy"].axes[0].get_lines()
+    starts = [value(v) for v in match["starts"].split(", ")]
+    ends = [value(v) for v in match["ends"].split(", ")]
+    np.testing.assert_allclose(starts, [line.get_ydata()[0] for line in lines], rtol=5e-3)
+    np.testing.assert_allclose(ends, [line.get_ydata()[-1] for line in lines], rtol=5e-3)
+    assert all(np.all(np.diff(line.get_ydata()) <= 1e-12) for line in lines)
+
+
+def test_digit_accuracy_and_mistake_in_the_text_are_read_off_the_confusion_matrix(book):
+    match = book.sentence(rf"On the (\d+) test images it is right (\d+) times, an accuracy of "
+                          rf"{NUMBER}; its most frequent mistake is reading an? (\d) as an? (\d) "
+                          r"\((\d+) times\)")
+    ax = book.figures["mlp-digits-confusion"].axes[0]
+    counts = np.zeros((10, 10), dtype=int)
+    for text in ax.texts:
+        column, row = (round(c) for c in text.get_position())
+        counts[row, column] = int(text.get_text())
+    total, right, accuracy, true, wrong, times = match.groups()
+    assert counts.sum() == int(total) and np.trace(counts) == int(right)
+    assert value(accuracy) == pytest.approx(int(right) / int(total), abs=5e-4)
+    off = counts - np.diag(np.diag(counts))
+    assert off[int(true), int(wrong)] == int(times) == off.max()
+
+
+def test_perceptron_mistakes_in_the_text_are_the_drawn_curves(book):
+    match = book.sentence(r"its mistakes never fall below (\d) of 4, while AND reaches (\d) "
+                          r"mistakes in epoch (\d+)")
+    and_line, xor_line = book.figures["neurons-xor-mistakes"].axes[0].get_lines()
+    assert min(xor_line.get_ydata()) == int(match.group(1)) > 0
+    assert and_line.get_ydata()[-1] == int(match.group(2)) == 0
+    assert and_line.get_xdata()[-1] == int(match.group(3))
+
+
+def test_best_polynomial_degree_in_the_text_is_drawn_and_lowest_in_the_table(book):
+    best = int(book.sentence(r"the test error is lowest at k = (\d)").group(1))
+    labels = [line.get_label() for line in book.figures["neurons-polynomials"].axes[0].lines]
+    assert f"k = {best}" in labels
+    rows = re.findall(r"<tr><td[^>]*>(\d)</td><td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td></tr>",
+                      (book.folder / "neurons.html").read_text())
+    tests = {int(k): value(v) for k, v in rows}
+    assert len(tests) == 10 and min(tests, key=tests.get) == best
+
+
+def test_stationary_distribution_in_the_text_is_the_dashed_lines_of_the_figure(book):
+    match = book.sentence(rf"π\(sunny\) = {NUMBER}, π\(cloudy\) = {NUMBER}, π\(rainy\) = "
+                          rf"{NUMBER}")
+    left = book.figures["markov-convergence"].axes[0]
+    dashed = [line.get_ydata()[0] for line in left.get_lines() if line.get_linestyle() == "--"]
+    np.testing.assert_allclose([value(v) for v in match.groups()], dashed, atol=5e-4)
+    ends = [line.get_ydata()[-1] for line in left.get_lines() if line.get_linestyle() != "--"]
+    np.testing.assert_allclose(ends, dashed, atol=1e-4)
+
+
+def test_the_two_coinciding_state_norm_curves_are_drawn_and_their_gap_is_the_text(book):
+    gap = value(book.sentence(rf"the two runs differ by at most {NUMBER}").group(1))
+    lines = book.figures["recurrent-state-norms"].axes[0].get_lines()
+    assert len(lines) == 4 and len({line.get_linestyle() for line in lines}) == 4
+    identity, tanh = (np.asarray(line.get_ydata()) for line in lines[:2])
+    assert np.max(np.abs(identity - tanh) / identity) == pytest.approx(gap, abs=5e-4)
+    assert lines[0].get_linewidth() > lines[1].get_linewidth()
+
+
+def test_free_run_and_one_step_predictions_are_both_visible(book):
+    ax = book.figures["recurrent-sine-prediction"].axes[0]
+    _, one_step, free = ax.get_lines()[:3]
+    free_y = np.asarray(free.get_ydata(), dtype=float)
+    start = int(np.argmax(~np.isnan(free_y)))
+    assert np.isnan(free_y[:start]).all() and start > 0
+    assert not np.isnan(np.asarray(one_step.get_ydata(), dtype=float)).any()
+
+
+def test_boltzmann_learning_numbers_are_the_ends_of_the_drawn_curves(book):
+    match = book.sentence(rf"two hidden units bring it to {NUMBER} \(with sampled statistics: "
+                          rf"{NUMBER}\)")
+    lines = book.figures["boltzmann-learning"].axes[0].get_lines()
+    ends = [line.get_ydata()[-1] for line in lines[1:3]]
+    np.testing.assert_allclose([value(v) for v in match.groups()], ends, rtol=5e-3)
+
+
+def test_critical_points_in_the_legend_are_the_markers_and_the_table(book):
+    ax = book.figures["second_order-surface"].axes[0]
+    markers = [line for line in ax.get_lines() if line.get_label().startswith(
+        ("minimum", "maximum", "saddle"))]
+    html = (book.folder / "second_order.html").read_text()
+    for line in markers:
+        kind, where = line.get_label().split(" at ")
+        x, y = (value(v) for v in where.strip("()").split(", "))
+        np.testing.assert_allclose([line.get_xdata()[0], line.get_ydata()[0]], [x, y], atol=5e-3)
+        assert f"<td>{where}</td><td>{kind}</td>" in html
+
+
+# --- choosing chapters -----------------------------------------------------------------
+
+
+def test_one_chapter_from_the_command_line(tmp_path, capsys):
+    assert cli.main(["tour", "--chapter", "markov", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"\(chapter 1, markov: \d+\.\d s\)", out)
+    assert "open " in out and "index.html" in out
+    assert sorted(p.name for p in tmp_path.glob("*.html")) == [
+        "equations.html", "index.html", "markov.html"]
+    contents = (tmp_path / "index.html").read_text()
+    assert "markov.html" in contents and "hopfield.html" not in contents
+
+
+@pytest.mark.parametrize("chapters", [["nope"], [], ["markov", 3]])
+def test_unknown_chapters_are_refused_with_the_list_of_names(tmp_path, chapters):
+    with pytest.raises(ValueError, match=r"chapters: expected names from \['losses'"):
+        tour.run(tmp_path, chapters=chapters, echo=lambda s: None)
+
+
+def test_the_readme_shows_a_chapter_screenshot_made_by_its_documented_command(book):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    image = re.search(r"!\[[^\]]+\]\((docs/[\w-]+\.png)\)", readme).group(1)
+    png = Path(__file__).resolve().parent.parent / image
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    command = re.search(rf'python tests/browser_helpers.py "nnlearn-tour/(\w+)\.html#([\w-]+)" '
+                        rf"{image}", readme)
+    assert command, "the README gives the command that makes its screenshot"
+    page, fragment = command.groups()
+    assert f'id="{fragment}"' in (book.folder / f"{page}.html").read_text()
+
+
+def test_chapters_of_the_wrong_type_are_refused(tmp_path):
+    with pytest.raises(TypeError, match="chapters must be a name or a sequence of names, got int"):
+        tour.run(tmp_path, chapters=3, echo=lambda s: None)
