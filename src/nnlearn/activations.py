@@ -43,7 +43,7 @@ class Activation:
     closed_form : callable
         ``(x, f, **options) -> σ'(x)`` on arrays, where ``f = σ(x)``: the course's formula.
         Elementwise activations give an array of x's shape; softmax and log-softmax give
-        the Jacobian, of shape ``x.shape + (x.shape[-1],)``.
+        the Jacobian, of shape ``x.shape + (x.shape[-1],)`` (``()`` for a 0-d x).
     equation : str
         Its key in the equation catalogue (``nnlearn.equations.CATALOGUE``).
     options : dict

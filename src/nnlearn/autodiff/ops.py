@@ -468,13 +468,6 @@ def bias_relu_kernel(potential: np.ndarray, bias: np.ndarray, out: np.ndarray) -
             out[i, j] = 0 if value < 0 else value
 
 
-def bias_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
-    """Σ_n g_n over the samples; to first order the product 1ᵀg (BLAS: twice NumPy's sum)."""
-    if is_grad_enabled():
-        return sum(g, 0)
-    return ProductGradient(np.ones(len(g.data), g.dtype), g.data)
-
-
 # ----- reductions --------------------------------------------------------------------
 def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
     if axis is None:
