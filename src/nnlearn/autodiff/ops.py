@@ -22,6 +22,10 @@ from nnlearn.compiled import compiled, elementwise
 
 Axis = int | Sequence[int] | None
 
+_PYTHON_NUMBERS = (int, float)
+#: The numbers that are a constant exponent of :func:`power` (bool is not one).
+_REAL_SCALARS = (int, float, np.integer, np.floating)
+
 
 def lift(x: Any, like: Tensor | None = None, op: str = "an operation") -> Tensor:
     """``x`` as a Tensor; constants take the floating dtype of ``like``.
@@ -33,11 +37,11 @@ def lift(x: Any, like: Tensor | None = None, op: str = "an operation") -> Tensor
     if isinstance(x, Tensor):
         return x
     dtype = like.data.dtype if like is not None and like.data.dtype.kind == "f" else None
-    # The usual operands, real by their type, at once: constants (2, 0.5, 1/N), float arrays.
-    if isinstance(x, int | float):
-        return Tensor(np.asarray(x, dtype=dtype or np.float64))
-    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-        return Tensor(x if dtype is None else x.astype(dtype, copy=False))
+    # The usual operands are real by their type, and converted at once (the hot path).
+    if type(x) in _PYTHON_NUMBERS:  # constants: 2, 0.5, 1/N
+        return Tensor(np.asarray(x, dtype=np.float64 if dtype is None else dtype))
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return Tensor(x if dtype is None else np.asarray(x, dtype=dtype))
     return Tensor(check_real_array(x, f"the operand of {op}", dtype=dtype, finite=False))
 
 
@@ -121,7 +125,7 @@ def power(a: Any, b: Any) -> Tensor:
     As PyTorch: ∂/∂a is 0 where b = 0 (a⁰ = 1 is constant, even at a = 0 or NaN), and ∂/∂b
     is 0 where a = 0 and b ≥ 0 (where 0^b log 0 would be 0 · (−inf)).
     """
-    constant = isinstance(b, int | float | np.integer | np.floating) and not isinstance(b, bool)
+    constant = isinstance(b, _REAL_SCALARS) and not isinstance(b, bool)
     if constant and isinstance(a, Tensor):  # a constant exponent
         return record(
             _binary("power", np.power, a, lift(b, a, "power")),
