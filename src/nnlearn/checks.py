@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-__all__ = ["check_integer", "check_real", "check_real_array", "check_real_dtype", "describe"]
+__all__ = ["check_integer", "check_real", "check_real_array", "describe"]
 
 
 def describe(value: Any) -> str:
@@ -88,6 +88,15 @@ def check_real(value: Any, name: str, *, minimum: float | None = None,
     return value
 
 
+def check_real_dtype(array: np.ndarray, name: str) -> None:
+    """Refuse an array whose dtype does not hold real numbers (complex numbers, text,
+    ``None`` or other objects), with :func:`check_real_array`'s error naming ``name``;
+    booleans, integers and floats pass. A test of the dtype alone, with no conversion
+    and no pass over the values: cheap enough for every operation of the engine."""
+    if array.dtype.kind not in "biuf":
+        check_real_array(array, name)  # raises, saying what came
+
+
 def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
                      ndim: int | tuple[int, ...] | None = None, finite: bool = True,
                      allow_empty: bool = True) -> np.ndarray:
@@ -113,8 +122,14 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
     if value is None:
         raise TypeError(f"{name} must be an array of real numbers, got None")
     array = np.asarray(value)
-    check_real_dtype(array, name)
     kind = array.dtype.kind
+    if kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex values (dtype "
+                        f"{array.dtype}); pass its .real part if that is what is meant")
+    if kind not in "biuf":
+        what = "text" if kind in "US" else "None or other objects" if kind == "O" else kind
+        raise TypeError(f"{name} must be an array of real numbers, got {what} "
+                        f"(dtype {array.dtype})")
     if dtype is not None:
         array = array.astype(dtype, copy=False)
     elif kind != "f" or array.dtype not in (np.float32, np.float64):
@@ -132,18 +147,3 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
         place = f" at index {where if len(where) != 1 else where[0]}" if where else ""
         raise ValueError(f"{name} must be finite, got {bad}{place}")
     return array
-
-
-def check_real_dtype(array: np.ndarray, name: str) -> None:
-    """Refuse an array whose dtype does not hold real numbers (complex numbers, text,
-    ``None`` or other objects) with a ``TypeError`` naming ``name``; booleans, integers and
-    floats pass. A test of the dtype alone, with no pass over the values: cheap enough for
-    every operation of the engine."""
-    kind = array.dtype.kind
-    if kind == "c":
-        raise TypeError(f"{name} must hold real numbers, got complex values (dtype "
-                        f"{array.dtype}); pass its .real part if that is what is meant")
-    if kind not in "biuf":
-        what = "text" if kind in "US" else "None or other objects" if kind == "O" else kind
-        raise TypeError(f"{name} must be an array of real numbers, got {what} "
-                        f"(dtype {array.dtype})")
