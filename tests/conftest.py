@@ -117,3 +117,74 @@ def assert_matches_torch(f, *arrays, seed: int = 0, rtol: float = RTOL) -> None:
         assert got.shape == a.shape, f"input {i}: gradient of shape {got.shape}, not {a.shape}"
         error = relative_error(got, want)
         assert error <= rtol, f"input {i}: gradient relative error {error:.3g} > {rtol:g}"
+
+
+# ----- PyTorch's counterparts of the registered activations and losses --------------------
+def _heaviside(x: torch.Tensor) -> torch.Tensor:
+    """The binary step (1 for x ≥ 0): PyTorch's heaviside, which defines no derivative, so
+    no gradient flows (as from nnlearn's step)."""
+    return torch.heaviside(x.detach(), torch.ones((), dtype=x.dtype))
+
+
+#: Every registered activation, with its defaults, and the parametric ones with other
+#: options bound: name -> Activation.
+ACTIVATION_VARIANTS = {name: nl.activations.get(name) for name in nl.activations.ACTIVATIONS} | {
+    "leaky_relu(0.2)": nl.activations.get("leaky_relu", negative_slope=0.2),
+    "prelu(0.6)": nl.activations.get("prelu", alpha=0.6),
+    "elu(0.5)": nl.activations.get("elu", alpha=0.5),
+}
+
+#: activation name -> PyTorch function taking the same options.
+TORCH_ACTIVATIONS = {
+    "identity": lambda x: x,
+    "step": _heaviside,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "arctan": torch.atan,
+    "relu": torch.relu,
+    "leaky_relu": lambda x, negative_slope=0.01: F.leaky_relu(x, negative_slope),
+    "prelu": lambda x, alpha=0.25: F.prelu(x, torch.tensor([alpha], dtype=x.dtype)),
+    "elu": lambda x, alpha=1.0: F.elu(x, alpha),
+    "softplus": F.softplus,
+    "softmax": lambda x: torch.softmax(x, -1),
+    "log_softmax": lambda x: torch.log_softmax(x, -1),
+}
+
+
+def _per_sample_sum(x: torch.Tensor) -> torch.Tensor:
+    return x.sum(dim=tuple(range(1, x.ndim))) if x.ndim > 1 else x
+
+
+def _reduced(per_sample: torch.Tensor, reduction: str) -> torch.Tensor:
+    return {"mean": per_sample.mean, "sum": per_sample.sum, "none": lambda: per_sample}[
+        reduction
+    ]()
+
+
+def _wrong(h: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """1 for each sample (row) where any value of h differs from y, else 0."""
+    wrong = h != y
+    return (wrong.reshape(len(wrong), -1).any(1) if wrong.ndim > 1 else wrong).to(h.dtype)
+
+
+def _squared(d: torch.Tensor) -> torch.Tensor:
+    """d², as d · d: the gradient 2d·g is d·g + d·g, finite where 2d would overflow (as in
+    PyTorch's fused MSE)."""
+    return d * d
+
+
+#: loss name -> PyTorch function ``(prediction, target, reduction)``: PyTorch's own where
+#: it has the loss, else the formula written with PyTorch's operations.
+TORCH_LOSSES = {
+    "zero_one": lambda h, y, reduction="mean": _reduced(_wrong(h, y), reduction),
+    "quadratic": lambda h, y, reduction="mean": _reduced(
+        _per_sample_sum(_squared(h - y)), reduction
+    ),
+    "mse": F.mse_loss,
+    "half_squared_error": lambda h, y, reduction="mean": _reduced(
+        0.5 * _per_sample_sum(_squared(y - h)), reduction
+    ),
+    "bce": F.binary_cross_entropy,
+    "bce_with_logits": F.binary_cross_entropy_with_logits,
+    "cross_entropy": F.cross_entropy,
+}

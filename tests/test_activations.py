@@ -5,18 +5,11 @@ import warnings
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
-from conftest import assert_close
+from conftest import ACTIVATION_VARIANTS, TORCH_ACTIVATIONS, assert_close
 
 import nnlearn as nl
 from nnlearn.activations import ACTIVATIONS
 
-# Every registered activation, with its defaults and with non-default options bound.
-VARIANTS = {name: nl.activations.get(name) for name in ACTIVATIONS} | {
-    "leaky_relu(0.2)": nl.activations.get("leaky_relu", negative_slope=0.2),
-    "prelu(0.6)": nl.activations.get("prelu", alpha=0.6),
-    "elu(0.5)": nl.activations.get("elu", alpha=0.5),
-}
 # Away from the kinks at 0, where finite differences straddle two pieces.
 X = np.array([[-3.1, -1.2, -0.4, 0.3], [0.9, 2.2, -0.05, 4.0]])
 STEP = 1e-6
@@ -39,9 +32,9 @@ def per_row_blocks(jac):
     return jac[rows, :, rows, :]
 
 
-@pytest.mark.parametrize("name", VARIANTS)
+@pytest.mark.parametrize("name", ACTIVATION_VARIANTS)
 def test_derivative_closed_form_autodiff_finite_differences(name):
-    f = VARIANTS[name]
+    f = ACTIVATION_VARIANTS[name]
     closed = f.derivative(X)
     if f.elementwise:
         assert closed.shape == X.shape
@@ -126,26 +119,13 @@ def test_course_softmax_example():
     assert s.sum() == pytest.approx(1.0)
 
 
-TORCH_EQUIVALENTS = {
-    "sigmoid": torch.sigmoid,
-    "tanh": torch.tanh,
-    "arctan": torch.atan,
-    "relu": torch.relu,
-    "leaky_relu": F.leaky_relu,
-    "prelu": lambda x: F.prelu(x, torch.tensor([0.25], dtype=x.dtype)),
-    "elu": F.elu,
-    "softplus": F.softplus,
-    "softmax": lambda x: torch.softmax(x, -1),
-    "log_softmax": lambda x: torch.log_softmax(x, -1),
-}
-
-
 @pytest.mark.parametrize(("dtype", "rtol"), [(np.float64, 1e-12), (np.float32, 1e-6)])
-@pytest.mark.parametrize("name", TORCH_EQUIVALENTS)
+@pytest.mark.parametrize("name", ACTIVATION_VARIANTS)
 def test_values_equal_torch(name, dtype, rtol):
     x = np.concatenate([X.ravel(), EXTREMES[2:-2]]).reshape(3, 5).astype(dtype)
-    ours = nl.activations.get(name)(x)
-    theirs = TORCH_EQUIVALENTS[name](torch.from_numpy(x)).numpy()
+    f = ACTIVATION_VARIANTS[name]
+    ours = f(x)
+    theirs = TORCH_ACTIVATIONS[f.name](torch.from_numpy(x), **f.options).numpy()
     assert ours.dtype == dtype
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=1e-30)
 

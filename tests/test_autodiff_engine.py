@@ -274,3 +274,117 @@ def test_grad_mode_switches_nest_and_restore():
         return 0 if n == 0 else 1 + depth(n - 1)
 
     assert depth(3) == 3 and nl.is_grad_enabled()
+
+
+# ----- refused inputs: complex numbers, None, objects, text ---------------------------
+NOT_REAL = {
+    "complex": (np.array([1.0 + 2.0j, 3.0]), r"must hold real numbers, got complex values"),
+    "python_complex": (2j, r"must hold real numbers, got complex values"),
+    "none": (None, r"must be an array of real numbers, got None"),
+    "none_inside": ([1.0, None], r"must be an array of real numbers, got None or other objects"),
+    "objects": (np.array([object()]), r"must be an array of real numbers, got None or other"),
+    "text": (["1.5"], r"must be an array of real numbers, got text"),
+}
+
+
+@pytest.mark.parametrize("bad", NOT_REAL)
+def test_tensor_refuses_what_is_not_real(bad):
+    value, message = NOT_REAL[bad]
+    with pytest.raises(TypeError, match=f"^data {message}"):
+        nl.tensor(value)
+
+
+def test_tensor_refuses_a_complex_dtype_and_keeps_nan_and_inf():
+    with pytest.raises(TypeError, match=r"dtype must be a real type .* got complex128"):
+        nl.tensor([1.0], dtype=np.complex128)
+    x = nl.tensor([np.nan, np.inf, -np.inf])
+    np.testing.assert_array_equal(x.data, [np.nan, np.inf, -np.inf])
+
+
+@pytest.mark.parametrize("bad", NOT_REAL)
+def test_seed_gradients_refuse_what_is_not_real(bad):
+    value, message = NOT_REAL[bad]
+    if value is None:  # no seed: 1 for a single value
+        return
+    x = nl.tensor(np.ones(np.shape(value)), requires_grad=True)
+    with pytest.raises(TypeError, match=f"^gradient {message}"):
+        (x * 2).backward(value)
+    with pytest.raises(TypeError, match=f"^seed {message}"):
+        nl.gradients(x * 2, [x], seed=value)
+
+
+DERIVATIVE_FUNCTIONS = {
+    "grad": lambda x: nl.grad(lambda t: (t * t).sum())(x),
+    "value_and_grad": lambda x: nl.value_and_grad(lambda t: (t * t).sum())(x),
+    "jacobian": lambda x: nl.jacobian(lambda t: t * t)(x),
+    "hessian": lambda x: nl.hessian(lambda t: (t * t * t).sum())(x),
+    "hvp": lambda x: nl.hvp(lambda t: (t * t * t).sum())(x, [1.0]),
+}
+
+
+@pytest.mark.parametrize("function", DERIVATIVE_FUNCTIONS)
+@pytest.mark.parametrize("bad", NOT_REAL)
+def test_derivative_functions_refuse_arguments_that_are_not_real(function, bad):
+    value, message = NOT_REAL[bad]
+    with pytest.raises(TypeError, match=f"^argument 0 {message}"):
+        DERIVATIVE_FUNCTIONS[function](value)
+
+
+@pytest.mark.parametrize("bad", NOT_REAL)
+def test_hvp_and_gradcheck_refuse_what_is_not_real(bad):
+    value, message = NOT_REAL[bad]
+    with pytest.raises(TypeError, match=f"^the operand of hvp {message}"):
+        nl.hvp(lambda t: (t * t * t).sum())([1.0], value)
+    with pytest.raises(TypeError, match=f"^gradcheck: input 1 {message}"):
+        nl.gradcheck(lambda a, b: a * b, [1.0], value)
+
+
+def test_gradcheck_refuses_non_finite_points():
+    with pytest.raises(ValueError, match=r"gradcheck: input 0 must be finite, got nan at index 1"):
+        nl.gradcheck(lambda a: a * a, [1.0, np.nan])
+
+
+def test_a_complex_function_value_is_refused():
+    with pytest.raises(TypeError, match="must hold real numbers, got complex values"):
+        nl.grad(lambda t: 1j)([1.0])
+
+
+def _on_the_operand(name):
+    return lambda x, c: getattr(nl, name)(c)
+
+
+OPERATIONS = {
+    "add": lambda x, c: x + c,
+    "radd": lambda x, c: c + x,
+    "subtract": lambda x, c: x - c,
+    "multiply": lambda x, c: x * c,
+    "divide": lambda x, c: c / x,
+    "power": lambda x, c: x**c,
+    "matmul": lambda x, c: x @ c,
+    "maximum": lambda x, c: nl.maximum(x, c),
+    "minimum": lambda x, c: nl.minimum(c, x),
+    "where": lambda x, c: nl.where([True], x, c),
+    "linear": lambda x, c: nl.linear(x, c),
+    "concatenate": lambda x, c: nl.concatenate([x, c]),
+    "stack": lambda x, c: nl.stack([c, x]),
+    **{name: _on_the_operand(name) for name in [
+        "exp", "expm1", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "softplus",
+        "arctan", "relu", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax"]},
+}
+
+
+@pytest.mark.parametrize("op", OPERATIONS)
+@pytest.mark.parametrize("bad", NOT_REAL)
+def test_every_operation_refuses_operands_that_are_not_real(op, bad):
+    value, message = NOT_REAL[bad]
+    name = {"radd": "add"}.get(op, op)
+    x = nl.tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match=f"^the operand of {name} {message}"):
+        OPERATIONS[op](x, value)
+
+
+def test_where_refuses_a_condition_that_is_not_real():
+    with pytest.raises(TypeError, match="the condition of where must hold real numbers"):
+        nl.where(np.array([1j]), 1.0, 2.0)
+    with pytest.raises(TypeError, match="clip: low must be a real number, got 1j"):
+        nl.clip([1.0], 1j, None)

@@ -43,7 +43,7 @@ class Activation:
     closed_form : callable
         ``(x, f, **options) -> σ'(x)`` on arrays, where ``f = σ(x)``: the course's formula.
         Elementwise activations give an array of x's shape; softmax and log-softmax give
-        the Jacobian, of shape ``x.shape + (x.shape[-1],)``.
+        the Jacobian, of shape ``x.shape + (x.shape[-1],)`` (``()`` for a 0-d x).
     equation : str
         Its key in the equation catalogue (``nnlearn.equations.CATALOGUE``).
     options : dict
@@ -174,12 +174,12 @@ def arctan(x: Tensor) -> Tensor:
 
 @_activation(
     "relu",
-    derivative=lambda x, f: (x >= 0).astype(x.dtype),
+    derivative=lambda x, f: (~(x < 0)).astype(x.dtype),
     equation="rectified_linear_unit",
     fused_layer=ops.linear_relu,
 )
 def relu(x: Tensor) -> Tensor:
-    """f(x) = max(0, x); f'(x) = 1 for x ≥ 0, else 0."""
+    """f(x) = max(0, x); f'(x) = 1 for x ≥ 0, else 0 (and 1 at NaN, as PyTorch)."""
     return ops.relu(x)
 
 
@@ -200,14 +200,19 @@ def prelu(x: Tensor, alpha: float | Tensor = 0.25) -> Tensor:
     return ops.where(x.data >= 0, x, alpha * x)
 
 
-@_activation(
-    "elu",
-    derivative=lambda x, f, alpha: np.where(x >= 0, 1, f + alpha).astype(x.dtype),
-    equation="exponential_linear_unit",
-    alpha=1.0,
-)
+def _elu_derivative(x: np.ndarray, f: np.ndarray, alpha: float) -> np.ndarray:
+    """1 for x ≥ 0, else αe^x (which is f(x) + α, without its cancellation: αe^(−50) is
+    1.9e-22, where f(−50) + α is 0)."""
+    return np.where(x >= 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype)
+
+
+@_activation("elu", derivative=_elu_derivative, equation="exponential_linear_unit", alpha=1.0)
 def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
-    """f(x) = x for x ≥ 0, else α(e^x − 1); f'(x) = 1 or f(x) + α."""
+    """f(x) = x for x ≥ 0, else α(e^x − 1); f'(x) = 1 or αe^x (= f(x) + α).
+
+    NaN gives NaN, and so does its derivative (PyTorch's vectorized kernel agrees; its
+    scalar loop gives 1).
+    """
     return ops.where(x.data >= 0, x, alpha * ops.expm1(ops.minimum(x, 0)))
 
 
@@ -217,10 +222,24 @@ def softplus(x: Tensor) -> Tensor:
     return ops.softplus(x)
 
 
+def _along_last_axis(jacobian: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+    """``jacobian(x, f)``, with a 0-d x taken as a vector of one value and the Jacobian,
+    of shape (), as a 0-d array (as PyTorch's Jacobian of a 0-d function)."""
+
+    def of(x: np.ndarray, f: np.ndarray) -> np.ndarray:
+        if x.ndim == 0:
+            return jacobian(x.reshape(1), f.reshape(1)).reshape(())
+        return jacobian(x, f)
+
+    return of
+
+
+@_along_last_axis
 def _softmax_jacobian(x: np.ndarray, f: np.ndarray) -> np.ndarray:
     return f[..., :, None] * (np.eye(x.shape[-1], dtype=x.dtype) - f[..., None, :])
 
 
+@_along_last_axis
 def _log_softmax_jacobian(x: np.ndarray, f: np.ndarray) -> np.ndarray:
     return np.eye(x.shape[-1], dtype=x.dtype) - np.exp(f)[..., None, :]
 

@@ -117,6 +117,15 @@ def check_real(value: Any, name: str, *, minimum: float | None = None,
     return value
 
 
+def check_real_dtype(array: np.ndarray, name: str) -> None:
+    """Refuse an array whose dtype does not hold real numbers (complex numbers, text,
+    ``None`` or other objects), with :func:`check_real_array`'s error naming ``name``;
+    booleans, integers and floats pass. A test of the dtype alone, with no conversion
+    and no pass over the values: cheap enough for every operation of the engine."""
+    if array.dtype.kind not in "biuf":
+        check_real_array(array, name)  # raises, saying what came
+
+
 def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
                      ndim: int | tuple[int, ...] | None = None, finite: bool = True,
                      allow_empty: bool = True) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.autodiff import logits, ops
-from nnlearn.autodiff.tensor import Tensor, no_grad, tensor
+from nnlearn.autodiff.tensor import Tensor, no_grad, record, tensor
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
 
@@ -64,6 +64,13 @@ def _operands(name: str, prediction: Any, target: Any) -> tuple[Tensor, Tensor]:
     return h, y
 
 
+def _squared_difference(h: Tensor, y: Tensor) -> Tensor:
+    """(h − y)², as d · d: its gradient 2d·g is then computed as d·g + d·g, finite where g
+    is small and d huge (the mean's 1/N times d = 1e308), as PyTorch's MSE keeps it."""
+    difference = h - y
+    return difference * difference
+
+
 def _per_sample_sum(x: Tensor) -> Tensor:
     """Sum over every axis but the first (the samples); a 1-d input is one value per sample."""
     return x.sum(axis=tuple(range(1, x.ndim))) if x.ndim > 1 else x
@@ -95,7 +102,7 @@ def zero_one(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") 
         )
     wrong = h != y
     per_sample = wrong.reshape(len(wrong), -1).any(axis=1) if wrong.ndim > 1 else wrong
-    return _reduce(tensor(per_sample), reduction)
+    return _reduce(tensor(per_sample, dtype=h.dtype if h.dtype.kind == "f" else None), reduction)
 
 
 @LOSSES.register("quadratic", "l2")
@@ -103,7 +110,7 @@ def zero_one(prediction: ArrayLike, target: ArrayLike, reduction: str = "mean") 
 def quadratic(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """The quadratic loss L(h(u), y) = ‖h(u) − y‖² per sample."""
     h, y = _operands("quadratic", prediction, target)
-    return _reduce(_per_sample_sum((h - y) ** 2), reduction)
+    return _reduce(_per_sample_sum(_squared_difference(h, y)), reduction)
 
 
 @LOSSES.register("mse", "mean_squared_error")
@@ -111,7 +118,7 @@ def quadratic(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
 def mse(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """L_MSE = 1/N Σ_i (h(u_i) − y_i)², averaged over every value (as PyTorch's MSELoss)."""
     h, y = _operands("mse", prediction, target)
-    return _reduce((h - y) ** 2, reduction)
+    return _reduce(_squared_difference(h, y), reduction)
 
 
 @LOSSES.register("half_squared_error", "half_sse")
@@ -119,7 +126,7 @@ def mse(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
 def half_squared_error(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """The backpropagation example's error E = ½ Σ_k (t_k − y_k)², per sample."""
     h, y = _operands("half_squared_error", prediction, target)
-    return _reduce(0.5 * _per_sample_sum((y - h) ** 2), reduction)
+    return _reduce(0.5 * _per_sample_sum(_squared_difference(y, h)), reduction)
 
 
 @LOSSES.register("bce", "binary_cross_entropy")
@@ -127,25 +134,45 @@ def half_squared_error(prediction: Any, target: Any, reduction: str = "mean") ->
 def bce(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """L = −[t log y + (1 − t) log(1 − y)] for probabilities y, per value.
 
-    Each logarithm is clamped at −100, as in PyTorch's ``BCELoss``, so y = 0 or 1 gives a
-    finite loss. Prefer :func:`bce_with_logits` when the logit is at hand.
+    As PyTorch's ``BCELoss``: each logarithm is clamped at −100, so y = 0 or 1 gives a
+    finite loss, and the gradient ∂L/∂y = (y − t) / (y(1 − y)) has its denominator
+    clamped at 1e-12, so it stays finite (and is not 0) there. Prefer
+    :func:`bce_with_logits` when the logit is at hand.
     """
     y, t = _operands("bce", prediction, target)
     _check_probabilities("bce", "prediction", y.data)
     _check_probabilities("bce", "target", t.data)
-    floor = float(np.exp(-100.0))
-    log_y = ops.maximum(ops.log(ops.maximum(y, floor)), -100.0)
-    log_not_y = ops.maximum(ops.log(ops.maximum(1 - y, floor)), -100.0)
-    return _reduce(-(t * log_y + (1 - t) * log_not_y), reduction)
+    return _binary_cross_entropy(y, t, reduction)
+
+
+#: The floor of BCE's denominator y(1 − y) in its gradient: PyTorch's, the float32 nearest 1e-12.
+BCE_EPSILON = float(np.float32(1e-12))
+
+
+def _binary_cross_entropy(y: Tensor, t: Tensor, reduction: str) -> Tensor:
+    """L = (t − 1) max(log(1 − y), −100) − t max(log y, −100) per value, reduced: a primitive
+    with PyTorch's gradients g(y − t)/max(y(1 − y), ε) and g(log(1 − y) − log y), divided by
+    N last for the mean, as PyTorch (so that a subnormal y − t is not lost to g/N)."""
+    with np.errstate(divide="ignore"):  # log 0 = −inf, clamped
+        log_y = np.maximum(np.log(y.data), -100)
+        log_not_y = np.maximum(np.log1p(-y.data), -100)
+    value = _reduce(Tensor((t.data - 1) * log_not_y - t.data * log_y), reduction).data
+    count = max(y.size, 1) if reduction == "mean" else 1
+    return record(
+        value,
+        (y, lambda g, out: g * (y - t) / ops.maximum((1 - y) * y, BCE_EPSILON) / count),
+        (t, lambda g, out: g * (ops.log(1 - y) - ops.log(y)) / count),
+    )
 
 
 @LOSSES.register("bce_with_logits")
 @implements("binary_cross_entropy_with_logits", test=f"{TEST}::test_cross_entropies_against_torch")
 def bce_with_logits(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """Binary cross-entropy from the logit z: L = log(1 + e^z) − t z, stable for any z."""
+    """Binary cross-entropy from the logit z: L = (1 − t) z + log(1 + e^(−z)), stable for any
+    finite z (the same as log(1 + e^z) − t z); at z = ±inf as PyTorch's."""
     z, t = _operands("bce_with_logits", prediction, target)
     _check_probabilities("bce_with_logits", "target", t.data)
-    return _reduce(ops.softplus(z) - t * z, reduction)
+    return _reduce((1 - t) * z + ops.softplus(-z), reduction)
 
 
 @LOSSES.register("cross_entropy", "categorical_cross_entropy")

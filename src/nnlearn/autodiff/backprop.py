@@ -15,10 +15,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.autodiff.tensor import Tensor, set_grad_enabled, tensor
+from nnlearn.autodiff.tensor import Tensor, set_grad_enabled
+from nnlearn.checks import check_real_array
 
 
-def seed_gradient(output: Tensor, gradient: ArrayLike | None) -> Tensor:
+def seed_gradient(output: Tensor, gradient: ArrayLike | None, name: str = "gradient") -> Tensor:
+    """The seed ∂L/∂output that backward starts from: ``gradient``, of the output's shape
+    and dtype (real numbers: complex, text and ``None`` are refused with a ``TypeError``
+    naming ``name``), or 1 for a single-value output when it is None."""
     if gradient is None:
         if output.size != 1:
             raise RuntimeError(
@@ -26,7 +30,10 @@ def seed_gradient(output: Tensor, gradient: ArrayLike | None) -> Tensor:
                 "that shape; only single-value outputs (such as a loss) default to 1"
             )
         return Tensor(np.ones_like(output.data))
-    seed = gradient if isinstance(gradient, Tensor) else tensor(gradient, dtype=output.dtype)
+    if isinstance(gradient, Tensor):
+        seed = gradient
+    else:
+        seed = Tensor(check_real_array(gradient, name, dtype=output.dtype, finite=False))
     if seed.shape != output.shape:
         raise ValueError(
             f"backward(): the seed gradient has shape {seed.shape}, expected the output's "

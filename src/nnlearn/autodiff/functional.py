@@ -16,7 +16,8 @@ import numpy as np
 
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.backprop import backpropagate, seed_gradient
-from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, set_grad_enabled, tensor
+from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, set_grad_enabled
+from nnlearn.checks import check_real_array
 from nnlearn.equations import implements
 
 Argnums = int | Sequence[int]
@@ -50,15 +51,16 @@ def gradients(
             raise ValueError(f"gradients: input {i} does not require grad, so it has no gradient")
     if not output.requires_grad:
         return [Tensor(np.zeros_like(t.data)) for t in inputs]
-    found = backpropagate(output, seed_gradient(output, seed), inputs, create_graph)
+    found = backpropagate(output, seed_gradient(output, seed, "seed"), inputs, create_graph)
     return [found.get(t, Tensor(np.zeros_like(t.data))) for t in inputs]
 
 
-def _watch(x: Any) -> tuple[Tensor, bool]:
-    """A tensor to differentiate with respect to, and whether we are nested in another."""
+def _watch(x: Any, k: int) -> tuple[Tensor, bool]:
+    """A tensor to differentiate with respect to (argument ``k``: real numbers, else a
+    TypeError), and whether we are nested in another differentiation."""
     if isinstance(x, Tensor) and x.requires_grad and is_grad_enabled():
         return ops.astype(x, x.dtype), True  # a fresh node, still connected to the outer graph
-    return tensor(x, requires_grad=True), False
+    return Tensor(check_real_array(x, f"argument {k}", finite=False), requires_grad=True), False
 
 
 def _argnums(argnums: Argnums, n_args: int) -> tuple[int, ...]:
@@ -93,7 +95,7 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
         args_list = list(args)
         nested = False
         for k in nums:
-            args_list[k], inner = _watch(args_list[k])
+            args_list[k], inner = _watch(args_list[k], k)
             nested |= inner
         with set_grad_enabled(True):
             out = ops.lift(f(*args_list))
@@ -148,7 +150,7 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
     def wrapped(*args: Any) -> Any:
         (k,) = _argnums(argnums, len(args))
         args_list = list(args)
-        x, nested = _watch(args_list[k])
+        x, nested = _watch(args_list[k], k)
         args_list[k] = x
         with set_grad_enabled(True):
             out = ops.lift(f(*args_list))
@@ -192,7 +194,7 @@ def hvp(f: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
     """
 
     def product(x: Any, v: Any) -> Any:
-        return grad(lambda y: (grad(f)(y) * ops.lift(v, y)).sum())(x)
+        return grad(lambda y: (grad(f)(y) * ops.lift(v, y, "hvp")).sum())(x)
 
     return product
 
@@ -221,7 +223,8 @@ def gradcheck(
     >>> nl.gradcheck(lambda x, y: (x * y).sum(), [1.0, 2.0], [3.0, 4.0])
     True
     """
-    xs = [np.array(tensor(x).data, dtype=np.float64) for x in inputs]
+    xs = [check_real_array(x, f"gradcheck: input {k}", dtype=np.float64).copy()
+          for k, x in enumerate(inputs)]
     for k, x in enumerate(xs):
         analytic = np.asarray(jacobian(f, k)(*xs))
         numeric = np.zeros_like(analytic)

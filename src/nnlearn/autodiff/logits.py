@@ -1,19 +1,20 @@
 """Functions of logits: log-sum-exp, (log-)softmax and the fused softmax cross-entropy.
 
-Composed from the primitives of :mod:`nnlearn.autodiff.ops`, except the cross-entropy,
-a primitive of its own whose gradient is softmax(z) − t.
+Composed from the primitives of :mod:`nnlearn.autodiff.ops`, except log-sum-exp, whose
+gradient is softmax, and the cross-entropy, whose gradient is softmax(z) − t: two
+primitives of their own.
 """
 
 from __future__ import annotations
 
-import builtins
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.autodiff.ops import exp, lift, log, sum
+from nnlearn.autodiff.ops import exp, lift, sum
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+from nnlearn.checks import check_real_dtype
 from nnlearn.compiled import compiled
 
 
@@ -63,23 +64,46 @@ def softmax_rows(z: np.ndarray, probabilities: np.ndarray, peak: np.ndarray,
         log_total[i] = np.log(total)
 
 
+def _peak(x: Tensor, axis: int) -> np.ndarray:
+    """m = max x over ``axis`` (kept, size 1), a constant shift; −inf over an empty axis."""
+    return np.max(x.data, axis=axis, keepdims=True, initial=-np.inf)
+
+
 def logsumexp(x: Any, axis: int = -1, keepdims: bool = False) -> Tensor:
-    """log Σ e^x, shifted by the (constant) maximum so that nothing overflows."""
-    x = lift(x)
-    shift = Tensor(np.max(x.data, axis=axis, keepdims=True))
-    total = log(sum(exp(x - shift), axis, keepdims=True)) + shift
-    return total if keepdims else total.reshape(np.squeeze(total.data, axis).shape)
+    """log Σ e^x = m + log Σ e^(x − m), with m = max x, so that nothing overflows; its
+    gradient is e^(x − logsumexp x) = softmax(x).
+
+    As PyTorch, m = 0 where the maximum is ±inf: log Σ e^x is then +inf when some x is
+    +inf and −inf when all are −inf (or the axis is empty), and NaN when some x is NaN;
+    the gradient e^(x − out) is 0 at the finite values beside an infinite maximum.
+    """
+    x = lift(x, op="logsumexp")
+    peak = _peak(x, axis)
+    shift = np.where(np.isinf(peak), 0, peak)
+    with np.errstate(divide="ignore"):  # log 0 = −inf: every value −inf
+        total = np.log(np.sum(np.exp(x.data - shift), axis=axis, keepdims=True)) + shift
+    kept = total.shape
+
+    def vjp(g: Tensor, out: Tensor) -> Tensor:
+        return g.reshape(kept) * exp(x - out.reshape(kept))
+
+    return record(total if keepdims else np.squeeze(total, axis), (x, vjp))
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
-    """z_i − log Σ_j e^(z_j), stable."""
-    x = lift(x)
-    return x - logsumexp(x, axis, keepdims=True)
+    """log s_i = (z_i − m) − log Σ_j e^(z_j − m), with m = max z: shifted before the
+    logarithm is subtracted, so that log s keeps its digits when m is huge (log 2 is not
+    lost beside 1e308). Where m is ±inf every log s_i is NaN, as in PyTorch."""
+    x = lift(x, op="log_softmax")
+    shifted = x - Tensor(_peak(x, axis))
+    return shifted - logsumexp(shifted, axis, keepdims=True)
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
-    """e^(z_i − max z) / Σ_j e^(z_j − max z)."""
-    return exp(log_softmax(x, axis))
+    """s_i = e^(z_i − m) / Σ_j e^(z_j − m), with m = max z; NaN where m is ±inf, as PyTorch."""
+    x = lift(x, op="softmax")
+    powers = exp(x - Tensor(_peak(x, axis)))
+    return powers / sum(powers, axis, keepdims=True)
 
 
 def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean") -> Tensor:
@@ -98,11 +122,13 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
     reduction : {"mean", "sum", "none"}
         "none" gives one loss per position: the logits' shape without the class axis.
     """
-    z = lift(logits)
+    z = lift(logits, op="cross_entropy")
     t = np.asarray(target.data if isinstance(target, Tensor) else target)
-    if z.ndim < 2:
+    check_real_dtype(t, "cross_entropy: target")
+    if z.ndim < 2 or z.shape[-1] == 0:
         raise ValueError(
-            f"cross_entropy: logits must have shape (n_samples, n_classes), got {z.shape}"
+            "cross_entropy: logits must have shape (n_samples, n_classes) with at least one "
+            f"class, got {z.shape}"
         )
     if z.ndim > 2:
         positions, classes = z.shape[:-1], z.shape[-1]
@@ -115,7 +141,7 @@ def softmax_cross_entropy(logits: Any, target: ArrayLike, reduction: str = "mean
         loss = softmax_cross_entropy(z.reshape(-1, classes), flat_target, reduction)
         return loss.reshape(positions) if reduction == "none" else loss
     n, classes = z.shape
-    scale = {"mean": 1 / builtins.max(n, 1), "sum": 1.0, "none": None}
+    scale = {"mean": 1 / n if n else np.nan, "sum": 1.0, "none": None}  # a mean of none: NaN
     if reduction not in scale:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     residual = np.empty_like(z.data)  # softmax(z), then softmax(z) − t

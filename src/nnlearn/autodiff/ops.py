@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,26 +17,39 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.autodiff.backprop import ProductGradient, SliceGradient
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+from nnlearn.checks import check_real, check_real_array, check_real_dtype
 from nnlearn.compiled import compiled, elementwise
 
 Axis = int | Sequence[int] | None
 
+_PYTHON_NUMBERS = (int, float)
+#: The numbers that are a constant exponent of :func:`power` (bool is not one).
+_REAL_SCALARS = (int, float, np.integer, np.floating)
 
-def lift(x: Any, like: Tensor | None = None) -> Tensor:
-    """``x`` as a Tensor; constants take the floating dtype of ``like``."""
+
+def lift(x: Any, like: Tensor | None = None, op: str = "an operation") -> Tensor:
+    """``x`` as a Tensor; constants take the floating dtype of ``like``.
+
+    Complex numbers, text, ``None`` and other objects are refused with a ``TypeError``
+    naming ``op`` (their imaginary part or their meaning would be lost silently); NaN and
+    ±inf are values like any other, which propagate.
+    """
     if isinstance(x, Tensor):
         return x
-    if like is not None and like.data.dtype.kind == "f":
-        return Tensor(np.asarray(x, dtype=like.data.dtype))
-    array = np.asarray(x)
-    return Tensor(array if array.dtype.kind == "f" else array.astype(np.float64))
+    dtype = like.data.dtype if like is not None and like.data.dtype.kind == "f" else None
+    # The usual operands are real by their type, and converted at once (the hot path).
+    if type(x) in _PYTHON_NUMBERS:  # constants: 2, 0.5, 1/N
+        return Tensor(np.asarray(x, dtype=np.float64 if dtype is None else dtype))
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return Tensor(x if dtype is None else np.asarray(x, dtype=dtype))
+    return Tensor(check_real_array(x, f"the operand of {op}", dtype=dtype, finite=False))
 
 
-def _pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+def _pair(op: str, a: Any, b: Any) -> tuple[Tensor, Tensor]:
     if isinstance(a, Tensor):
-        return a, lift(b, a)
-    a = lift(a, b if isinstance(b, Tensor) else None)
-    return a, lift(b, a)
+        return a, lift(b, a, op)
+    a = lift(a, b if isinstance(b, Tensor) else None, op)
+    return a, lift(b, a, op)
 
 
 def _binary(op: str, ufunc: np.ufunc, a: Tensor, b: Tensor) -> np.ndarray:
@@ -62,7 +75,7 @@ def unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor:
 # ----- elementwise arithmetic --------------------------------------------------------
 def add(a: Any, b: Any) -> Tensor:
     """a + b (broadcasting)."""
-    a, b = _pair(a, b)
+    a, b = _pair("add", a, b)
     return record(
         _binary("add", np.add, a, b),
         (a, lambda g, out: unbroadcast(g, a.shape)),
@@ -72,7 +85,7 @@ def add(a: Any, b: Any) -> Tensor:
 
 def subtract(a: Any, b: Any) -> Tensor:
     """a − b (broadcasting)."""
-    a, b = _pair(a, b)
+    a, b = _pair("subtract", a, b)
     return record(
         _binary("subtract", np.subtract, a, b),
         (a, lambda g, out: unbroadcast(g, a.shape)),
@@ -82,7 +95,7 @@ def subtract(a: Any, b: Any) -> Tensor:
 
 def multiply(a: Any, b: Any) -> Tensor:
     """a ⊙ b (broadcasting)."""
-    a, b = _pair(a, b)
+    a, b = _pair("multiply", a, b)
     return record(
         _binary("multiply", np.multiply, a, b),
         (a, lambda g, out: unbroadcast(g * b, a.shape)),
@@ -92,7 +105,7 @@ def multiply(a: Any, b: Any) -> Tensor:
 
 def divide(a: Any, b: Any) -> Tensor:
     """a / b (broadcasting)."""
-    a, b = _pair(a, b)
+    a, b = _pair("divide", a, b)
     return record(
         _binary("divide", np.divide, a, b),
         (a, lambda g, out: unbroadcast(g / b, a.shape)),
@@ -102,70 +115,90 @@ def divide(a: Any, b: Any) -> Tensor:
 
 def negative(a: Any) -> Tensor:
     """−a."""
-    a = lift(a)
+    a = lift(a, op="negative")
     return record(-a.data, (a, lambda g, out: -g))
 
 
 def power(a: Any, b: Any) -> Tensor:
-    """a ** b; ∂/∂a = b a^(b−1), ∂/∂b = a^b log a."""
-    if isinstance(b, int | float) and isinstance(a, Tensor):  # a constant exponent
+    """a ** b; ∂/∂a = b a^(b−1), ∂/∂b = a^b log a.
+
+    As PyTorch: ∂/∂a is 0 where b = 0 (a⁰ = 1 is constant, even at a = 0 or NaN), and ∂/∂b
+    is 0 where a = 0 and b ≥ 0 (where 0^b log 0 would be 0 · (−inf)).
+    """
+    constant = isinstance(b, _REAL_SCALARS) and not isinstance(b, bool)
+    if constant and isinstance(a, Tensor):  # a constant exponent
         return record(
-            _binary("power", np.power, a, lift(b, a)),
-            (a, lambda g, out: g * (2 * a if b == 2 else b * a ** (b - 1))),
+            _binary("power", np.power, a, lift(b, a, "power")),
+            (a, lambda g, out: _power_base_gradient(g, a, b)),
         )
-    a, b = _pair(a, b)
+    a, b = _pair("power", a, b)
     return record(
         _binary("power", np.power, a, b),
-        (a, lambda g, out: unbroadcast(g * b * a ** (b - 1), a.shape)),
-        (b, lambda g, out: unbroadcast(g * out * log(a), b.shape)),
+        (a, lambda g, out: unbroadcast(_power_base_gradient(g, a, b), a.shape)),
+        (b, lambda g, out: unbroadcast(
+            where((a.data == 0) & (b.data >= 0), 0, g * (out * log(a))), b.shape)),
     )
+
+
+def _power_base_gradient(g: Tensor, a: Tensor, b: Tensor | float) -> Tensor:
+    """g · b a^(b−1), and 0 where b = 0."""
+    if not isinstance(b, Tensor):
+        if b == 0:
+            return Tensor(np.zeros_like(a.data))
+        return g * (2 * a if b == 2 else b * a ** (b - 1))
+    return where(b.data == 0, 0, g * (b * a ** (b - 1)))
 
 
 def exp(x: Any) -> Tensor:
     """e^x; the derivative is the output itself."""
-    x = lift(x)
+    x = lift(x, op="exp")
     return record(np.exp(x.data), (x, lambda g, out: g * out))
 
 
 def expm1(x: Any) -> Tensor:
-    """e^x − 1, accurate near 0 where e^x − 1 cancels; the derivative is e^x = out + 1."""
-    x = lift(x)
-    return record(np.expm1(x.data), (x, lambda g, out: g * (out + 1)))
+    """e^x − 1, accurate near 0 where e^x − 1 cancels; the derivative is e^x.
+
+    The derivative is computed as e^x, not as out + 1 (PyTorch's rule), which cancels to
+    0 below x ≈ −37 where e^x is still 1e-16: the tail that ELU's derivative needs.
+    """
+    x = lift(x, op="expm1")
+    return record(np.expm1(x.data), (x, lambda g, out: g * exp(x)))
 
 
 def log(x: Any) -> Tensor:
     """Natural logarithm; d/dx = 1/x."""
-    x = lift(x)
+    x = lift(x, op="log")
     return record(np.log(x.data), (x, lambda g, out: g / x))
 
 
 def sqrt(x: Any) -> Tensor:
     """√x; d/dx = 1/(2√x)."""
-    x = lift(x)
+    x = lift(x, op="sqrt")
     return record(np.sqrt(x.data), (x, lambda g, out: g / (2 * out)))
 
 
 def abs(x: Any) -> Tensor:
-    """|x|; d/dx = sign(x) (0 at 0)."""
-    x = lift(x)
-    return record(np.abs(x.data), (x, lambda g, out: g * np.sign(x.data)))
+    """|x|; d/dx = sign(x): 0 at 0, and 0 at NaN, as PyTorch's sign."""
+    x = lift(x, op="abs")
+    sign = (x.data > 0).astype(x.dtype) - (x.data < 0)
+    return record(np.abs(x.data), (x, lambda g, out: g * sign))
 
 
 def sin(x: Any) -> Tensor:
     """sin x; d/dx = cos x."""
-    x = lift(x)
+    x = lift(x, op="sin")
     return record(np.sin(x.data), (x, lambda g, out: g * cos(x)))
 
 
 def cos(x: Any) -> Tensor:
     """cos x; d/dx = −sin x."""
-    x = lift(x)
+    x = lift(x, op="cos")
     return record(np.cos(x.data), (x, lambda g, out: -g * sin(x)))
 
 
 def tanh(x: Any) -> Tensor:
     """tanh x; f' = 1 − f². A primitive because np.tanh is stable where exp overflows."""
-    x = lift(x)
+    x = lift(x, op="tanh")
     return record(np.tanh(x.data), (x, lambda g, out: g * (1 - out * out)))
 
 
@@ -174,7 +207,7 @@ def sigmoid(x: Any) -> Tensor:
 
     A primitive for stability: it is evaluated through e^(−|x|), which never overflows.
     """
-    x = lift(x)
+    x = lift(x, op="sigmoid")
     z = np.exp(-np.abs(x.data))
     value = np.where(x.data >= 0, 1, z) / (1 + z)
     return record(value, (x, lambda g, out: g * out * (1 - out)))
@@ -182,42 +215,59 @@ def sigmoid(x: Any) -> Tensor:
 
 def softplus(x: Any) -> Tensor:
     """log(1 + e^x), evaluated without overflow; f' = σ(x)."""
-    x = lift(x)
+    x = lift(x, op="softplus")
     return record(np.logaddexp(0, x.data), (x, lambda g, out: g * sigmoid(x)))
 
 
 def arctan(x: Any) -> Tensor:
     """tan⁻¹ x; f' = 1/(x² + 1)."""
-    x = lift(x)
+    x = lift(x, op="arctan")
     return record(np.arctan(x.data), (x, lambda g, out: g / (x * x + 1)))
 
 
 def where(condition: ArrayLike, a: Any, b: Any) -> Tensor:
     """a where ``condition`` holds, else b (the condition is a constant)."""
-    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
-    a, b = _pair(a, b)
+    cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition)
+    check_real_dtype(cond, "the condition of where")
+    cond = cond.astype(bool, copy=False)
+    a, b = _pair("where", a, b)
+    return _select(np.where(cond, a.data, b.data), a, b, lambda: cond, lambda: ~cond)
+
+
+def _select(value: np.ndarray, a: Tensor, b: Tensor, to_a: Callable[[], np.ndarray],
+            to_b: Callable[[], np.ndarray]) -> Tensor:
+    """``value`` chosen elementwise from a and b; the gradient goes to a where the mask
+    ``to_a()`` holds and to b where ``to_b()`` does (both, at a NaN of maximum and
+    minimum). The masks are made by the backward pass only."""
     return record(
-        np.where(cond, a.data, b.data),
-        (a, lambda g, out: unbroadcast(where(cond, g, 0), a.shape)),
-        (b, lambda g, out: unbroadcast(where(cond, 0, g), b.shape)),
+        value,
+        (a, lambda g, out: unbroadcast(where(to_a(), g, 0), a.shape)),
+        (b, lambda g, out: unbroadcast(where(to_b(), g, 0), b.shape)),
     )
 
 
 def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise max; at a tie the gradient goes to ``a``."""
-    a, b = _pair(a, b)
-    return where(a.data >= b.data, a, b)
+    """Elementwise max; NaN if either is NaN (as PyTorch), and then the gradient goes to
+    both; at a tie it goes to ``a`` (as the course's ReLU takes f'(0) = 1)."""
+    a, b = _pair("maximum", a, b)
+    value = _binary("maximum", np.maximum, a, b)
+    return _select(value, a, b, lambda: ~(a.data < b.data), lambda: ~(a.data >= b.data))
 
 
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise min; at a tie the gradient goes to ``a``."""
-    a, b = _pair(a, b)
-    return where(a.data <= b.data, a, b)
+    """Elementwise min; NaN if either is NaN (as PyTorch), and then the gradient goes to
+    both; at a tie it goes to ``a``."""
+    a, b = _pair("minimum", a, b)
+    value = _binary("minimum", np.minimum, a, b)
+    return _select(value, a, b, lambda: ~(a.data > b.data), lambda: ~(a.data <= b.data))
 
 
 def clip(x: Any, low: float | None, high: float | None) -> Tensor:
-    """x limited to [low, high]; the gradient passes where x is inside."""
-    x = lift(x)
+    """x limited to [low, high] (either bound may be None, or infinite); the gradient
+    passes where low ≤ x ≤ high, so not at NaN (as PyTorch's clamp)."""
+    x = lift(x, op="clip")
+    low, high = (None if bound is None else check_real(bound, f"clip: {name}", finite=False)
+                 for bound, name in ((low, "low"), (high, "high")))
     inside = np.ones(x.shape, dtype=bool)
     if low is not None:
         inside &= x.data >= low
@@ -227,17 +277,18 @@ def clip(x: Any, low: float | None, high: float | None) -> Tensor:
 
 
 def relu(x: Any) -> Tensor:
-    """max(0, x); the derivative is 1 for x ≥ 0, as in the course's table.
+    """max(0, x); the derivative is 1 for x ≥ 0, as in the course's table (and at NaN,
+    as PyTorch's), 0 for x < 0.
 
     A primitive (rather than ``maximum(x, 0)``) with compiled loops for the value and the
     rule: one pass each, several times faster than NumPy's ``maximum`` and a mask product.
     """
-    x = lift(x)
+    x = lift(x, op="relu")
     return record(elementwise(relu_kernel, x.data), (x, lambda g, out: _where_nonnegative(g, x)))
 
 
 def _where_nonnegative(g: Tensor, x: Tensor) -> Tensor:
-    """g where x ≥ 0, else 0: relu's VJP, linear in g (its own VJP is the same mask)."""
+    """g except where x < 0: relu's VJP, linear in g (its own VJP is the same mask)."""
     masked = elementwise(nonnegative_mask_kernel, g.data, x.data)
     return record(masked, (g, lambda gg, out: _where_nonnegative(gg, x)))
 
@@ -251,14 +302,15 @@ def relu_kernel(x: np.ndarray, out: np.ndarray) -> None:
 
 @compiled
 def nonnegative_mask_kernel(g: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
-    """out = g where x ≥ 0, else 0: g times ReLU's derivative (1 at x = 0, as the course)."""
+    """out = 0 where x < 0, else g: g times ReLU's derivative (1 at x = 0, as the course,
+    and at x = NaN, as PyTorch)."""
     for i in range(x.shape[0]):
-        out[i] = g[i] if x[i] >= 0 else 0
+        out[i] = 0 if x[i] < 0 else g[i]
 
 
 def astype(x: Any, dtype: DTypeLike) -> Tensor:
     """x converted to ``dtype``; the gradient is converted back."""
-    x = lift(x)
+    x = lift(x, op="astype")
     return record(x.data.astype(dtype), (x, lambda g, out: astype(g, x.dtype)))
 
 
@@ -285,7 +337,7 @@ def _matmul(a: Tensor, b: Tensor) -> Tensor:
 
 def matmul(a: Any, b: Any) -> Tensor:
     """a @ b: matrix, matrix-vector, vector-vector and batched products, as NumPy."""
-    a, b = _pair(a, b)
+    a, b = _pair("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
             f"matmul: operands must have at least 1 dimension, got {a.shape}, {b.shape}"
@@ -364,14 +416,14 @@ def _ones(n: int, dtype: np.dtype) -> np.ndarray:
 
 def _check_linear(name: str, x: Any, weight: Any, bias: Any) -> tuple[Tensor, Tensor, Any]:
     """x, weight and bias as Tensors of fitting shapes, or a clear error."""
-    x, weight = lift(x), lift(weight)
+    x, weight = lift(x, op=name), lift(weight, op=name)
     if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[0]:
         raise ValueError(
             f"{name}: input of shape {x.shape} does not fit weight of shape {weight.shape}; "
             "expected (..., in_features) and (in_features, out_features)"
         )
     if bias is not None:
-        bias = lift(bias, weight)
+        bias = lift(bias, weight, name)
         if bias.shape != (weight.shape[1],):
             raise ValueError(f"{name}: bias of shape {bias.shape}, expected ({weight.shape[1]},)")
     return x, weight, bias
@@ -420,13 +472,6 @@ def bias_relu_kernel(potential: np.ndarray, bias: np.ndarray, out: np.ndarray) -
             out[i, j] = 0 if value < 0 else value
 
 
-def bias_vjp(g: Tensor, out: Tensor) -> Tensor | ProductGradient:
-    """Σ_n g_n over the samples; to first order the product 1ᵀg (BLAS: twice NumPy's sum)."""
-    if is_grad_enabled():
-        return sum(g, 0)
-    return ProductGradient(np.ones(len(g.data), g.dtype), g.data)
-
-
 # ----- reductions --------------------------------------------------------------------
 def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
     if axis is None:
@@ -444,7 +489,7 @@ def _expand(g: Tensor, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: 
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Σ over ``axis`` (all axes by default)."""
-    x = lift(x)
+    x = lift(x, op="sum")
     axes = _axes(axis, x.ndim)
     return record(
         x.data.sum(axis=axes, keepdims=keepdims),
@@ -454,37 +499,52 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """The average over ``axis`` (all axes by default)."""
-    x = lift(x)
+    x = lift(x, op="mean")
     count = int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
-    return sum(x, axis, keepdims) / count
+    total = sum(x, axis, keepdims)
+    return total / count if count else total * np.nan  # of nothing: NaN, as PyTorch
 
 
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """The maximum over ``axis``; tied maxima share the gradient equally."""
-    x = lift(x)
-    axes = _axes(axis, x.ndim)
+    """The maximum over ``axis``; tied maxima share the gradient equally.
+
+    A NaN makes the maximum NaN and, as in PyTorch, the gradient of its whole slice NaN.
+    """
+    x = lift(x, op="max")
+    axes = _reducible_axes("max", x, axis)
     peak = np.max(x.data, axis=axes, keepdims=True)
     share = (x.data == peak).astype(x.dtype)
-    share /= share.sum(axis=axes, keepdims=True)
+    with np.errstate(invalid="ignore"):  # a NaN peak: no share, 0/0
+        share /= share.sum(axis=axes, keepdims=True)
     value = peak if keepdims else peak.reshape([n for i, n in enumerate(x.shape) if i not in axes])
     return record(value, (x, lambda g, out: _expand(g, x.shape, axes, keepdims) * share))
 
 
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """The minimum over ``axis``: −max(−x)."""
-    return -max(-lift(x), axis, keepdims)
+    x = lift(x, op="min")
+    _reducible_axes("min", x, axis)
+    return -max(-x, axis, keepdims)
+
+
+def _reducible_axes(op: str, x: Tensor, axis: Axis) -> tuple[int, ...]:
+    """The axes of ``axis``, or a clear error if one is empty (it has no maximum)."""
+    axes = _axes(axis, x.ndim)
+    if any(x.shape[a] == 0 for a in axes):
+        raise ValueError(f"{op}: cannot reduce an axis of size 0: shape {x.shape}, axis {axis}")
+    return axes
 
 
 def broadcast_to(x: Any, shape: tuple[int, ...]) -> Tensor:
     """x repeated to ``shape`` by broadcasting; the gradient sums the copies."""
-    x = lift(x)
+    x = lift(x, op="broadcast_to")
     return record(np.broadcast_to(x.data, shape), (x, lambda g, out: unbroadcast(g, x.shape)))
 
 
 # ----- shape ---------------------------------------------------------------------------
 def reshape(x: Any, shape: int | Sequence[int]) -> Tensor:
     """The same values in a new shape."""
-    x = lift(x)
+    x = lift(x, op="reshape")
     try:
         data = x.data.reshape(shape)
     except ValueError:
@@ -496,7 +556,7 @@ def reshape(x: Any, shape: int | Sequence[int]) -> Tensor:
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Tensor:
     """Permute axes (reverse them by default, as ``.T``)."""
-    x = lift(x)
+    x = lift(x, op="transpose")
     if axes is None:  # reversing is its own inverse
         return record(x.data.transpose(), (x, lambda g, out: transpose(g)))
     order = tuple(axes)
@@ -519,7 +579,7 @@ def _is_basic(index: Any) -> bool:
 
 def getitem(x: Any, index: Any) -> Tensor:
     """x[index]: basic slicing and integer-array (or boolean) indexing, as NumPy."""
-    x = lift(x)
+    x = lift(x, op="getitem")
     index = _plain_index(index)
     basic = _is_basic(index)
 
@@ -533,7 +593,7 @@ def getitem(x: Any, index: Any) -> Tensor:
 
 def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Tensor:
     """A zero array of ``shape`` with ``g`` added at ``index`` (repeated indices add up)."""
-    g = lift(g)
+    g = lift(g, op="scatter_add")
     data = np.zeros(shape, dtype=g.dtype)
     SliceGradient(index, g.data, _is_basic(index)).add_to(data)
     return record(data, (g, lambda h, out: getitem(h, index)))
@@ -541,7 +601,7 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Tensor:
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis."""
-    parts = [lift(t) for t in tensors]
+    parts = [lift(t, op="concatenate") for t in tensors]
     if not parts:
         raise ValueError("concatenate: expected at least one tensor")
     ndim = parts[0].ndim
@@ -560,7 +620,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors of equal shape along a new axis."""
-    parts = [lift(t) for t in tensors]
+    parts = [lift(t, op="stack") for t in tensors]
     if not parts:
         raise ValueError("stack: expected at least one tensor")
     axis %= parts[0].ndim + 1

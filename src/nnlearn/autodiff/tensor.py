@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from nnlearn.checks import check_real_array
+
 VJP = Callable[["Tensor", "Tensor"], "Tensor"]
 
 
@@ -313,11 +315,13 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
     Parameters
     ----------
     data : array_like
-        The values. Floating arrays keep their dtype; anything else becomes float64.
+        The values: real numbers (NaN and ±inf included). float32 and float64 arrays keep
+        their dtype; booleans, integers and other floats become float64. Complex numbers,
+        text, ``None`` and other objects are refused with a ``TypeError``.
     requires_grad : bool, default False
         Whether to compute gradients with respect to this tensor.
     dtype : data-type, optional
-        Force a dtype (float64 and float32 are the supported floating types).
+        Force a real dtype (float64 and float32 are the supported floating types).
 
     Examples
     --------
@@ -329,12 +333,11 @@ def tensor(data: ArrayLike, requires_grad: bool = False, dtype: DTypeLike = None
     """
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is None:
-        array = np.asarray(data)
-        if not np.issubdtype(array.dtype, np.floating):
-            array = array.astype(np.float64)
-    else:
-        array = np.asarray(data, dtype=dtype)
+    if dtype is not None and np.dtype(dtype).kind not in "biuf":
+        raise TypeError(
+            f"dtype must be a real type such as float64 or float32, got {np.dtype(dtype)}"
+        )
+    array = check_real_array(data, "data", dtype=dtype, finite=False)
     if requires_grad and not np.issubdtype(array.dtype, np.floating):
         raise TypeError(f"only floating tensors can require grad, got dtype {array.dtype}")
     return Tensor(array, requires_grad=requires_grad)
