@@ -37,6 +37,7 @@ __all__ = [
     "check_random_state",
     "check_real",
     "check_real_array",
+    "check_real_dtype",
     "describe",
 ]
 
