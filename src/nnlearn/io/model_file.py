@@ -44,7 +44,7 @@ from nnlearn import activations
 from nnlearn.estimators import MLPClassifier, MLPRegressor
 from nnlearn.io.atomic import atomic_write
 from nnlearn.layers.module import LAYERS, Module, as_float_dtype
-from nnlearn.models import Adaline, LogisticNeuron, Perceptron
+from nnlearn.models import RBM, Adaline, BoltzmannMachine, LogisticNeuron, Perceptron
 from nnlearn.registry import Registry
 
 FORMAT = "nnlearn"
@@ -54,7 +54,8 @@ TYPE = "$type"
 
 #: The estimator classes that ``nnlearn.load`` may build, by class name.
 ESTIMATORS: Registry[type[BaseEstimator]] = Registry("estimator")
-for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeuron):
+for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeuron, RBM,
+                   BoltzmannMachine):
     ESTIMATORS.register(_estimator.__name__)(_estimator)
 
 FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")
