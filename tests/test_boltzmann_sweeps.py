@@ -57,8 +57,8 @@ def test_compiled_sweep_equals_a_plain_loop(order, threshold):
         expected, expected_energy = plain_sweeps(states, bm.weights, bm.biases, free, shuffles,
                                                  temperatures, thresholds)
         energies, samples = np.empty((6, 4)), np.empty((6, 2, n))
-        _sweep_chains(states, bm.weights, bm.biases, free, shuffles, temperatures,
-                      thresholds, 2, energies, samples)
+        _sweep_chains(states, states @ bm.weights + bm.biases, bm.weights, bm.biases, free,
+                      shuffles, temperatures, thresholds, 2, energies, samples)
         np.testing.assert_array_equal(states, expected)
         np.testing.assert_allclose(energies, expected_energy, atol=1e-12)
         np.testing.assert_array_equal(samples[:, -1], states)
@@ -84,7 +84,8 @@ def test_a_sweep_visits_every_free_unit_exactly_once():
     rng = np.random.default_rng(3)
     # a draw that accepts every proposal flips each visited unit: after one sweep, each
     # free unit has flipped once, whatever the order
-    _sweep_chains(states, bm.weights, bm.biases, free, rng.random((1, 5)), np.ones(1),
+    _sweep_chains(states, bm.biases + 0 * states, bm.weights, bm.biases, free,
+                  rng.random((1, 5)), np.ones(1),
                   np.full((3, 1, 5), np.inf), 1, np.empty((3, 1)), np.empty((3, 0, 12)))
     expected = np.zeros((3, 12))
     expected[:, free] = 1

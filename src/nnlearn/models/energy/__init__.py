@@ -9,21 +9,26 @@ from nnlearn.models.energy.acceptance import (
 )
 from nnlearn.models.energy.annealing import SCHEDULES
 from nnlearn.models.energy.boltzmann import AnnealResult, BoltzmannMachine
+from nnlearn.models.energy.boltzmann_learning import PAPER_1985
 from nnlearn.models.energy.divergence import kl_divergence
+from nnlearn.models.energy.encoder import EncoderResult, encoder_experiment
 from nnlearn.models.energy.hopfield import Hopfield, RecallTrace
 from nnlearn.models.energy.hopfield_capacity import capacity_curve
 from nnlearn.models.energy.rbm import RBM
 
 __all__ = [
     "ACCEPTANCE",
+    "PAPER_1985",
     "RBM",
     "SCHEDULES",
     "AnnealResult",
     "BoltzmannMachine",
+    "EncoderResult",
     "Hopfield",
     "RecallTrace",
     "boltzmann_acceptance",
     "capacity_curve",
+    "encoder_experiment",
     "kl_divergence",
     "metropolis_acceptance",
     "metropolis_ratio",

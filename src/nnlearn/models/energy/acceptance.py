@@ -94,7 +94,7 @@ def metropolis_threshold(u: np.ndarray) -> np.ndarray:
 def barker_threshold(u: np.ndarray) -> np.ndarray:
     """The rises a draw u accepts under Barker's rule: u < 1/(1 + e^r) ⟺ r < log((1 − u)/u)."""
     with np.errstate(divide="ignore"):
-        return np.log1p(-u) - np.log(u)
+        return np.log(1.0 / u - 1.0)
 
 
 #: Each acceptance function's threshold a⁻¹(u), by the function.
