@@ -6,7 +6,7 @@ import pytest
 from nnlearn.models import BoltzmannMachine
 from nnlearn.models.energy import boltzmann_learning as learning
 from nnlearn.models.energy.binary import binary_states, state_index
-from nnlearn.models.energy.boltzmann_sampling import add_clamp_noise, resample
+from nnlearn.models.energy.boltzmann_sampling import Resampler, add_clamp_noise
 from nnlearn.models.energy.encoder import (
     EncoderCheck,
     encoder_experiment,
@@ -58,11 +58,14 @@ def test_noisy_clamping():
 def test_resampling_clamps_each_pattern_in_proportion():
     rng = np.random.default_rng(2)
     rows = encoder_patterns(4)
-    batch = resample(rows, np.full(4, 0.25), 8, rng)
+    batch = Resampler(rows, np.full(4, 0.25), 8)(rng)
     np.testing.assert_array_equal(np.sort(state_index(batch)), np.repeat(state_index(rows), 2))
-    counts = np.bincount(state_index(resample(rows[:3], np.array([0.5, 0.3, 0.2]), 7, rng)),
-                         minlength=256)[state_index(rows[:3])]
-    assert counts.sum() == 7 and np.all(np.abs(counts - 7 * np.array([0.5, 0.3, 0.2])) < 1)
+    uneven = Resampler(rows[:3], np.array([0.5, 0.3, 0.2]), 7)
+    draws = np.array([np.bincount(state_index(uneven(rng)), minlength=256)[state_index(rows[:3])]
+                      for _ in range(2000)])
+    assert np.all(draws.sum(axis=1) == 7)
+    assert np.all(np.abs(draws - 7 * np.array([0.5, 0.3, 0.2])) < 1)  # ⌊7 w⌋ or ⌈7 w⌉
+    np.testing.assert_allclose(draws.mean(axis=0), [3.5, 2.1, 1.4], atol=0.05)
 
 
 def test_the_check_reads_codes_and_completions_exactly():

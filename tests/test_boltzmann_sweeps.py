@@ -25,9 +25,10 @@ def random_machine(n, seed, scale=1.0, connectivity=None):
 
 
 def plain_sweeps(states, weights, biases, free, shuffles, temperatures, thresholds):
-    """The sweep written the obvious way: every gap recomputed, one unit at a time."""
+    """The sweep written the obvious way: every gap recomputed, one unit at a time; the
+    states after every sweep, and their energies."""
     states = states.copy()
-    energies = np.empty((len(states), len(temperatures)))
+    history = np.empty((len(states), len(temperatures), states.shape[1]))
     for c, s in enumerate(states):
         for t, T in enumerate(temperatures):
             order = list(free)
@@ -40,8 +41,9 @@ def plain_sweeps(states, weights, biases, free, shuffles, temperatures, threshol
                 rise = (2 * s[i] - 1) * gap / T  # E(s with s_i flipped) − E(s), over T
                 if rise < thresholds[c, t, k]:
                     s[i] = 1 - s[i]
-            energies[c, t] = -0.5 * s @ weights @ s - biases @ s
-    return states, energies
+            history[c, t] = s
+    energies = -0.5 * np.einsum("cti,ij,ctj->ct", history, weights, history) - history @ biases
+    return states, history, energies
 
 
 @pytest.mark.parametrize("order", ["random", "index"])
@@ -54,17 +56,21 @@ def test_compiled_sweep_equals_a_plain_loop(order, threshold):
         temperatures = np.array([3.0, 2.0, 1.0, 0.5])
         shuffles = rng.random((4 if order == "random" else 0, len(free)))
         thresholds = threshold(rng.random((6, 4, len(free))))
-        expected, expected_energy = plain_sweeps(states, bm.weights, bm.biases, free, shuffles,
-                                                 temperatures, thresholds)
-        energies, samples = np.empty((6, 4)), np.empty((6, 2, n))
+        expected, history, expected_energy = plain_sweeps(
+            states, bm.weights, bm.biases, free, shuffles, temperatures, thresholds)
+        energies, pairs, singles = np.empty((6, 4)), np.zeros((n, n)), np.zeros(n)
         _sweep_chains(states, states @ bm.weights + bm.biases, bm.weights, bm.biases, free,
-                      shuffles, temperatures, thresholds, 2, energies, samples)
+                      shuffles, temperatures, thresholds, 2, energies, pairs, singles)
         np.testing.assert_array_equal(states, expected)
         np.testing.assert_allclose(energies, expected_energy, atol=1e-12)
-        np.testing.assert_array_equal(samples[:, -1], states)
+        recorded = history[:, 2:].reshape(-1, n)  # the last two sweeps
+        np.testing.assert_array_equal(pairs, recorded.T @ recorded)
+        np.testing.assert_array_equal(singles, recorded.sum(axis=0))
         # units outside `free` never change
         clamped = np.setdiff1d(np.arange(n), free)
-        np.testing.assert_array_equal(states[:, clamped], expected[:, clamped])
+        np.testing.assert_array_equal(history[:, :, clamped],
+                                      np.broadcast_to(states[:, None, clamped],
+                                                      history[:, :, clamped].shape))
 
 
 def test_thresholds_are_the_inverse_of_the_acceptance_functions():
@@ -85,8 +91,8 @@ def test_a_sweep_visits_every_free_unit_exactly_once():
     # a draw that accepts every proposal flips each visited unit: after one sweep, each
     # free unit has flipped once, whatever the order
     _sweep_chains(states, bm.biases + 0 * states, bm.weights, bm.biases, free,
-                  rng.random((1, 5)), np.ones(1),
-                  np.full((3, 1, 5), np.inf), 1, np.empty((3, 1)), np.empty((3, 0, 12)))
+                  rng.random((1, 5)), np.ones(1), np.full((3, 1, 5), np.inf), 1,
+                  np.empty((3, 1)), np.zeros((12, 12)), np.zeros(12))
     expected = np.zeros((3, 12))
     expected[:, free] = 1
     np.testing.assert_array_equal(states, expected)
@@ -113,10 +119,26 @@ def test_sweep_in_place_for_any_layout_and_seeded():
         bm.sweep(start[0], 1.0)
 
 
-def test_energies_recorded_by_the_sweep_are_the_energies():
+def test_recorded_statistics_are_averages_over_chains_and_sweeps():
     bm = random_machine(8, 7)
     states = (np.random.default_rng(8).random((4, 8)) < 0.5).astype(float)
-    energies, samples = run_sweeps(states, bm.weights, bm.biases, np.linspace(2, 0.5, 6),
-                                   np.random.default_rng(0), np.arange(8), n_record=6)
-    np.testing.assert_allclose(energies, bm.energy(samples.reshape(-1, 8)).reshape(4, 6),
-                               atol=1e-12)
+    start = states.copy()
+    sweeps = run_sweeps(states, bm.weights, bm.biases, np.linspace(2, 0.5, 6),
+                        np.random.default_rng(0), np.arange(8), n_record=3)
+    np.testing.assert_allclose(sweeps.energies[:, -1], bm.energy(states), atol=1e-12)
+    # replay the same draws sweep by sweep, averaging the last three states by hand
+    replay, rng, recorded = start.copy(), np.random.default_rng(0), []
+    shuffles, draws = rng.random((6, 8)), rng.random((4, 6, 8))
+    for t, T in enumerate(np.linspace(2, 0.5, 6)):
+        _sweep_chains(replay, replay @ bm.weights + bm.biases, bm.weights, bm.biases,
+                      np.arange(8), shuffles[t:t + 1], np.array([T]),
+                      barker_threshold(draws[:, t:t + 1]), 1, np.empty((4, 1)),
+                      np.zeros((8, 8)), np.zeros(8))
+        if t >= 3:
+            recorded.append(replay.copy())
+    recorded = np.concatenate(recorded)
+    np.testing.assert_array_equal(replay, states)
+    np.testing.assert_allclose(sweeps.co_activation, recorded.T @ recorded / 12, atol=1e-15)
+    np.testing.assert_allclose(sweeps.activation, recorded.mean(axis=0), atol=1e-15)
+    assert run_sweeps(states, bm.weights, bm.biases, np.ones(2), np.random.default_rng(0),
+                      np.arange(8)).co_activation is None

@@ -368,9 +368,9 @@ class BoltzmannMachine(BaseEstimator):
         rng = rng_from(random_state)
         states = self._init_states(check_integer(n_chains, "n_chains", minimum=1), None, rng)
         start = self._energy(states)
-        energies, _ = run_sweeps(states, self.weights, self.biases, temps, rng,
-                                 np.arange(self.n_units), rule, order)
-        trace = np.vstack([start, energies.T])
+        sweeps = run_sweeps(states, self.weights, self.biases, temps, rng,
+                            np.arange(self.n_units), rule, order)
+        trace = np.vstack([start, sweeps.energies.T])
         return AnnealResult(states, trace[-1].copy(), trace, temps)
 
     # -- completion ----------------------------------------------------------------------

@@ -33,10 +33,10 @@ from nnlearn.models.energy.acceptance import check_temperature
 from nnlearn.models.energy.annealing import PAPER_1985_SCHEDULE, temperatures
 from nnlearn.models.energy.binary import binary_states, check_binary, state_index
 from nnlearn.models.energy.boltzmann_sampling import (
+    Resampler,
     SamplingPlan,
     Statistics,
     moments,
-    resample,
     sampled_statistics,
 )
 from nnlearn.models.energy.divergence import kl_divergence
@@ -267,6 +267,7 @@ def fit(
             check_integer(n_samples, "n_samples", minimum=1, maximum=n_sweeps), clamp_noise,
             check_order(order))
         free_chains = (rng.random((n_chains, bm.n_units)) < 0.5).astype(np.float64)
+        resample = Resampler(rows, weights, n_chains)
     history: list[float] = []
     done = 0
     try:
@@ -276,7 +277,7 @@ def fit(
                 if method == "exact":
                     stats = exact_statistics(bm, p_clamped, T)
                 else:
-                    batch = resample(rows, weights, n_chains, rng)
+                    batch = resample(rng)
                     stats = sampled_statistics(bm, batch, free_chains, plan, rng)
                 update(bm, stats, learning_rate, step)
                 if record:

@@ -86,21 +86,27 @@ def add_clamp_noise(visible: np.ndarray, noise: tuple[float, float] | None,
     return np.where(flip, 1.0 - visible, visible)
 
 
-def resample(rows: np.ndarray, weights: np.ndarray, n: int,
-             rng: np.random.Generator) -> np.ndarray:
-    """``n`` rows drawn in proportion to ``weights`` with the least variance: row k appears
-    ⌊n w_k⌋ times, and the remaining draws go without replacement by the fractions left.
-
-    With equal weights and n a multiple of the number of rows, every row appears equally
-    often (the paper clamps each of its patterns the same number of times).
+class Resampler:
+    """Draws ``n`` of ``rows`` in proportion to ``weights`` with the least variance: row k
+    appears ⌊n w_k⌋ times, and the remaining draws go without replacement by the fractions
+    left. With equal weights and n a multiple of the number of rows, every row appears
+    equally often (the paper clamps each of its patterns the same number of times).
     """
-    expected = n * weights / weights.sum()
-    counts = np.floor(expected).astype(np.intp)
-    left = n - int(counts.sum())
-    if left:
-        fractions = expected - counts
-        counts[rng.choice(len(rows), size=left, replace=False, p=fractions / fractions.sum())] += 1
-    return np.repeat(rows, counts, axis=0)
+
+    def __init__(self, rows: np.ndarray, weights: np.ndarray, n: int) -> None:
+        expected = n * weights / weights.sum()
+        self.rows, self.counts = rows, np.floor(expected).astype(np.intp)
+        self.left = n - int(self.counts.sum())
+        fractions = expected - self.counts
+        self.fractions = fractions / fractions.sum() if self.left else fractions
+        self.fixed = np.repeat(rows, self.counts, axis=0)
+
+    def __call__(self, rng: np.random.Generator) -> np.ndarray:
+        if not self.left:
+            return self.fixed
+        counts = self.counts.copy()
+        counts[rng.choice(len(self.rows), size=self.left, replace=False, p=self.fractions)] += 1
+        return np.repeat(self.rows, counts, axis=0)
 
 
 def sampled_statistics(bm: BoltzmannMachine, visible: np.ndarray, free_chains: np.ndarray,
@@ -119,10 +125,9 @@ def sampled_statistics(bm: BoltzmannMachine, visible: np.ndarray, free_chains: n
     clamped[:, : bm.n_visible] = add_clamp_noise(visible, plan.clamp_noise, rng)
     clamped[:, bm.n_visible :] = rng.random((len(visible), bm.n_hidden)) < 0.5
     hidden = np.arange(bm.n_visible, bm.n_units)
-    _, clamped_samples = run_sweeps(clamped, bm.weights, bm.biases, plan.clamped_temperatures,
-                                    rng, hidden, order=plan.order, n_record=plan.n_samples)
-    _, free_samples = run_sweeps(free_chains, bm.weights, bm.biases, plan.free_temperatures,
-                                 rng, np.arange(bm.n_units), order=plan.order,
-                                 n_record=plan.n_samples)
-    return (*moments(clamped_samples.reshape(-1, bm.n_units)),
-            *moments(free_samples.reshape(-1, bm.n_units)))
+    clamped_phase = run_sweeps(clamped, bm.weights, bm.biases, plan.clamped_temperatures, rng,
+                               hidden, order=plan.order, n_record=plan.n_samples)
+    free_phase = run_sweeps(free_chains, bm.weights, bm.biases, plan.free_temperatures, rng,
+                            np.arange(bm.n_units), order=plan.order, n_record=plan.n_samples)
+    return (clamped_phase.co_activation, clamped_phase.activation, free_phase.co_activation,
+            free_phase.activation)

@@ -87,11 +87,17 @@ class EncoderCheck:
         """argmax_h p(h | v) for every pattern v, shape (m, h); a row of −1 where the most
         probable code is not unique."""
         energies = bm._energy(self.coded)
-        best = np.argmin(energies, axis=1)
-        codes = self.coded[np.arange(len(best)), best][:, self.hidden]
-        ties = np.sum(energies <= energies.min(axis=1, keepdims=True) + TIE, axis=1) > 1
-        codes[ties] = -1
+        codes = self._best_codes(energies)
+        codes[self._ties(energies)] = -1
         return codes
+
+    def _best_codes(self, energies: np.ndarray) -> np.ndarray:
+        best = np.argmin(energies, axis=1)
+        return self.coded[np.arange(len(best)), best][:, self.hidden]
+
+    @staticmethod
+    def _ties(energies: np.ndarray) -> np.ndarray:
+        return np.sum(energies <= energies.min(axis=1, keepdims=True) + TIE, axis=1) > 1
 
     def completes(self, bm: BoltzmannMachine) -> bool:
         """Whether, for every pattern, the most probable state given V1 alone has the
@@ -102,9 +108,10 @@ class EncoderCheck:
         return bool(np.all(right < wrong - TIE))
 
     def __call__(self, bm: BoltzmannMachine) -> bool:
-        """Solved: distinct codes and correct completions."""
+        """Solved: distinct codes and correct completions (the cheap test first)."""
         self.cycle += 1
-        if not distinct(self.codes(bm)):
+        energies = bm._energy(self.coded)
+        if not distinct(self._best_codes(energies)) or self._ties(energies).any():
             return False
         self.codes_cycle = self.codes_cycle or self.cycle
         self.solved = self.completes(bm)

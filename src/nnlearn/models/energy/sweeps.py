@@ -22,6 +22,8 @@ on every machine.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from nnlearn.compiled import compiled
@@ -32,11 +34,31 @@ from nnlearn.models.energy.acceptance import ACCEPTANCE, THRESHOLDS
 ORDERS = ("random", "index")
 
 
+@dataclass
+class Sweeps:
+    """What :func:`run_sweeps` measured.
+
+    Attributes
+    ----------
+    energies : ndarray of shape (n_chains, n_sweeps)
+        E(s) of every chain after each sweep.
+    co_activation : ndarray of shape (n, n) or None
+        ⟨s_i s_j⟩ over the chains and the recorded sweeps (None if none was recorded).
+    activation : ndarray of shape (n,) or None
+        ⟨s_i⟩ likewise.
+    """
+
+    energies: np.ndarray
+    co_activation: np.ndarray | None
+    activation: np.ndarray | None
+
+
 @compiled
 def _sweep_chains(states: np.ndarray, gaps: np.ndarray, weights: np.ndarray,
                   biases: np.ndarray, free: np.ndarray, shuffles: np.ndarray,
                   temperatures: np.ndarray, thresholds: np.ndarray, record_from: int,
-                  energies: np.ndarray, samples: np.ndarray) -> None:
+                  energies: np.ndarray, co_activation: np.ndarray,
+                  activation: np.ndarray) -> None:
     """Sweep every chain (row of ``states``, in place) once at each temperature.
 
     ``gaps`` holds every chain's energy gaps ΔE = s W + b on entry, and is kept up to date.
@@ -44,8 +66,8 @@ def _sweep_chains(states: np.ndarray, gaps: np.ndarray, weights: np.ndarray,
     Sweep t visits the ``free`` units in an order shuffled by ``shuffles[t]`` (Fisher-Yates;
     in index order when ``shuffles`` has no rows); the k-th proposal of sweep t in chain c
     is accepted when its rise r is below ``thresholds[c, t, k]``. After sweep t,
-    ``energies[c, t]`` receives E(s) = −½ s·(ΔE + b), and, from sweep ``record_from`` on,
-    ``samples[c, t − record_from]`` the state.
+    ``energies[c, t]`` receives E(s) = −½ s·(ΔE + b); from sweep ``record_from`` on, the
+    state is added to the sums ``co_activation`` (Σ s_i s_j) and ``activation`` (Σ s_i).
     """
     n_chains, n_units = states.shape
     n_sweeps, n_free = temperatures.shape[0], free.shape[0]
@@ -72,7 +94,11 @@ def _sweep_chains(states: np.ndarray, gaps: np.ndarray, weights: np.ndarray,
                 energy -= 0.5 * s[i] * (gap[i] + biases[i])
             energies[c, t] = energy
             if t >= record_from:
-                samples[c, t - record_from] = s
+                for i in range(n_units):
+                    if s[i] == 1.0:
+                        activation[i] += 1.0
+                        for j in range(n_units):
+                            co_activation[i, j] += s[j]
 
 
 def check_order(order: str) -> str:
@@ -94,7 +120,7 @@ def run_sweeps(
     rule: str = "gibbs",
     order: str = "random",
     n_record: int = 0,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> Sweeps:
     """One sweep over the ``free`` units at each temperature, for every chain, in place.
 
     Parameters
@@ -113,21 +139,22 @@ def run_sweeps(
         A name of :data:`~nnlearn.models.energy.acceptance.ACCEPTANCE`.
     order : {"random", "index"}, default "random"
     n_record : int, default 0
-        Keep the states after the last ``n_record`` sweeps.
+        Average the co-activations over the states after the last ``n_record`` sweeps.
 
     Returns
     -------
-    energies : ndarray of shape (n_chains, n_sweeps)
-        E(s) of every chain after each sweep.
-    samples : ndarray of shape (n_chains, n_record, n)
+    Sweeps
     """
     threshold = THRESHOLDS[ACCEPTANCE.get(rule)]
     n_sweeps, k = temperatures.shape[0], free.shape[0]
     shuffles = rng.random((n_sweeps if check_order(order) == "random" else 0, k))
     thresholds = threshold(rng.random((states.shape[0], n_sweeps, k)))
     energies = np.empty((states.shape[0], n_sweeps))
-    samples = np.empty((states.shape[0], n_record, states.shape[1]))
+    co_activation, activation = np.zeros((states.shape[1],) * 2), np.zeros(states.shape[1])
     gaps = states @ weights + biases
     _sweep_chains(states, gaps, weights, biases, free.astype(np.intp), shuffles, temperatures,
-                  thresholds, n_sweeps - n_record, energies, samples)
-    return energies, samples
+                  thresholds, n_sweeps - n_record, energies, co_activation, activation)
+    if not n_record:
+        return Sweeps(energies, None, None)
+    count = states.shape[0] * n_record
+    return Sweeps(energies, co_activation / count, activation / count)
