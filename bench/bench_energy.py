@@ -159,14 +159,14 @@ def bench_encoders(experiments=((4, 2, 100, 2000), (4, 3, 100, 2000), (8, 3, 20,
         start, cpu = time.perf_counter(), time.process_time()
         result = encoder_experiment(group_size, n_hidden, n_runs=n_runs, max_cycles=max_cycles)
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-        paper = result.paper
+        paper, (coded, code_median) = result.paper, result.codes_found
         reported = (f"paper: {paper[0]}/{paper[1]} solved" + (f", median {paper[2]} cycles"
                                                                if paper[2] else "")
                     if paper else "paper: no figure stored here")
         print(f"{group_size}-{n_hidden}-{group_size} encoder, {n_runs} runs of at most "
               f"{max_cycles} cycles ({wall:.1f} s, {cpu:.1f} s of CPU): solved {result.n_solved}"
-              f", median {result.median_cycles:.1f} cycles; distinct codes {result.n_coded}, "
-              f"median {result.median_code_cycles:.1f}; sampled completion "
+              f", median {result.median_cycles:.1f} cycles; distinct codes {coded}, "
+              f"median {code_median:.1f}; sampled completion "
               f"{result.completion.mean():.2f}; {reported}")
 
 

@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from boltzmann_helpers import random_machine
 from scipy.special import rel_entr
 
 import nnlearn as nl
@@ -16,12 +17,6 @@ from nnlearn.models import (
 )
 from nnlearn.models.energy.annealing import SCHEDULES, temperatures
 from nnlearn.models.energy.binary import binary_states
-
-
-def random_machine(n, seed, scale=1.0, n_visible=None):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.normal(0, scale, (n, n)), 1)
-    return BoltzmannMachine(n, n_visible, weights=upper + upper.T, biases=rng.normal(0, scale, n))
 
 
 def brute_energy(bm, s):
@@ -74,6 +69,8 @@ def test_acceptance_functions_against_the_fitness_forms():
         )
         np.testing.assert_allclose(metropolis_ratio(e_now, e_new, T),
                                    np.exp(e_now - e_new) ** (1 / T))
+    with pytest.raises(TypeError, match="energy_proposed must hold real numbers, got complex"):
+        metropolis_acceptance(0.0, [1j])
     # no overflow for huge energy differences
     assert metropolis_acceptance(0.0, 1e6, 1e-3) == 0.0
     assert boltzmann_acceptance(0.0, -1e6, 1e-3) == 1.0
@@ -178,6 +175,10 @@ def test_kl_divergence_against_scipy_and_closed_form():
         a * np.log(a / b) + (1 - a) * np.log((1 - a) / (1 - b)))
     with pytest.raises(ValueError, match="q must be a probability vector"):
         kl_divergence([0.5, 0.5], [0.5, 0.6])
+    with pytest.raises(TypeError, match="p must hold real numbers, got complex"):
+        kl_divergence([0.5 + 0j, 0.5], [0.5, 0.5])
+    with pytest.raises(ValueError, match="q must be finite, got nan"):
+        kl_divergence([0.5, 0.5], [np.nan, 0.5])
 
 
 def target_distribution(n_visible, seed):

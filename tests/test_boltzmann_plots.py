@@ -7,7 +7,7 @@ from nnlearn.plots.encoder import PALETTE, hidden_codes, learning_cycles, weight
 
 
 def test_encoder_figures(tmp_path):
-    result = encoder_experiment(4, 2, n_runs=3, max_cycles=300, random_state=0)
+    result = encoder_experiment(4, 2, n_runs=3, max_cycles=100, n_trials=2, random_state=0)
     bm = encoder_machine(4, 2)
     bm.weights = np.where(bm.connectivity, 1.0, 0.0)
     figures = {"cycles": learning_cycles([result]), "codes": hidden_codes(result),

@@ -2,8 +2,9 @@
 
 import numpy as np
 import pytest
+from boltzmann_helpers import random_machine
 
-from nnlearn.models import BoltzmannMachine, kl_divergence
+from nnlearn.models import kl_divergence
 from nnlearn.models.energy.acceptance import (
     THRESHOLDS,
     barker_threshold,
@@ -13,15 +14,6 @@ from nnlearn.models.energy.acceptance import (
 )
 from nnlearn.models.energy.binary import state_index
 from nnlearn.models.energy.sweeps import _sweep_chains, run_sweeps
-
-
-def random_machine(n, seed, scale=1.0, connectivity=None):
-    rng = np.random.default_rng(seed)
-    upper = np.triu(rng.normal(0, scale, (n, n)), 1)
-    mask = np.ones((n, n), bool) if connectivity is None else connectivity
-    w = (upper + upper.T) * mask
-    return BoltzmannMachine(n, weights=w, biases=rng.normal(0, scale, n),
-                            connectivity=connectivity)
 
 
 def plain_sweeps(states, weights, biases, free, shuffles, temperatures, thresholds):

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
-from nnlearn.checks import check_real
+from nnlearn.checks import check_real, check_real_array
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
 
@@ -35,7 +35,10 @@ def check_temperature(T: float, name: str = "T") -> float:
 
 def _energy_rise(energy_current: ArrayLike, energy_proposed: ArrayLike, T: float) -> np.ndarray:
     T = check_temperature(T)
-    return (np.asarray(energy_proposed, np.float64) - np.asarray(energy_current, np.float64)) / T
+    current = check_real_array(energy_current, "energy_current", dtype=np.float64, finite=False)
+    proposed = check_real_array(energy_proposed, "energy_proposed", dtype=np.float64,
+                                finite=False)
+    return (proposed - current) / T
 
 
 @implements("ratio_metropolis_acceptance_function", test=TEST)

@@ -170,21 +170,22 @@ class EncoderResult:
     @property
     def median_cycles(self) -> float:
         """The median number of cycles of the solved runs (NaN if none was)."""
-        return float(np.median(self.cycles[self.solved])) if self.solved.any() else np.nan
+        return _median_of(self.cycles, self.solved)
 
     @property
-    def n_coded(self) -> int:
-        return int(self.coded.sum())
-
-    @property
-    def median_code_cycles(self) -> float:
-        """The median number of cycles until the codes differed (NaN if they never did)."""
-        return float(np.median(self.code_cycles[self.coded])) if self.coded.any() else np.nan
+    def codes_found(self) -> tuple[int, float]:
+        """The runs whose codes differed after some cycle, and the median number of cycles
+        until they did (NaN if none)."""
+        return int(self.coded.sum()), _median_of(self.code_cycles, self.coded)
 
     @property
     def paper(self) -> tuple[int, int, int | None] | None:
         """The paper's (runs solved, runs made, median cycles) for this encoder, if given."""
         return PAPER_RESULTS.get((self.group_size, self.n_hidden))
+
+
+def _median_of(values: np.ndarray, where: np.ndarray) -> float:
+    return float(np.median(values[where])) if where.any() else np.nan
 
 
 def encoder_experiment(group_size: int = 4, n_hidden: int = 2, n_runs: int = 100,
