@@ -28,12 +28,15 @@ from sklearn.base import BaseEstimator
 from nnlearn.checks import check_integer, check_real_array, describe
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
+from nnlearn.models.energy import boltzmann_completion as completion
 from nnlearn.models.energy import boltzmann_learning as learning
 from nnlearn.models.energy.acceptance import check_temperature
-from nnlearn.models.energy.annealing import COMPLETION_SCHEDULE, temperatures
+from nnlearn.models.energy.annealing import temperatures
 from nnlearn.models.energy.binary import binary_states, check_binary
+from nnlearn.models.energy.boltzmann_completion import Units
 from nnlearn.models.energy.connectivity import (
     check_connectivity,
+    check_groups,
     check_weights,
     groups_connectivity,
     unit_indices,
@@ -123,7 +126,7 @@ class BoltzmannMachine(BaseEstimator):
         if biases.shape != (n,):
             raise ValueError(f"biases must have shape ({n},), got {biases.shape}")
         self.biases = biases
-        self.groups = None if groups is None else _check_groups(groups, n)
+        self.groups = None if groups is None else check_groups(groups, n)
 
     @classmethod
     def from_groups(cls, groups: Mapping[str, int], connections: Iterable[tuple[str, str]],
@@ -158,8 +161,7 @@ class BoltzmannMachine(BaseEstimator):
         n_hidden = sum(len(units[name]) for name in hidden)
         if set(hidden) != set(list(units)[len(units) - len(hidden):]):
             raise ValueError(f"the hidden groups {hidden} must come last in groups")
-        return cls(len(mask), len(mask) - n_hidden or None, connectivity=mask, groups=units,
-                   **options)
+        return cls(len(mask), len(mask) - n_hidden, connectivity=mask, groups=units, **options)
 
     @property
     def n_hidden(self) -> int:
@@ -185,7 +187,7 @@ class BoltzmannMachine(BaseEstimator):
         if self.biases.shape != (n,) or not np.isfinite(self.biases).all():
             raise ValueError(f"biases must be {n} finite numbers, got shape {self.biases.shape}")
         if self.groups is not None:
-            _check_groups(self.groups, n)
+            check_groups(self.groups, n)
         if hasattr(self, "kl_history_"):
             history = check_real_array(self.kl_history_, "kl_history_", finite=False, ndim=1)
             if np.isnan(history).any() or (history < 0).any():
@@ -373,56 +375,18 @@ class BoltzmannMachine(BaseEstimator):
         trace = np.vstack([start, sweeps.energies.T])
         return AnnealResult(states, trace[-1].copy(), trace, temps)
 
-    # -- completion ----------------------------------------------------------------------
-    def complete(self, patterns: ArrayLike, clamp: str | Sequence[str] | Sequence[int],
-                 schedule: ArrayLike = COMPLETION_SCHEDULE, rule: str = "gibbs",
-                 order: str = "random", random_state: RandomState = None) -> np.ndarray:
-        """Clamp some visible units to ``patterns`` and anneal all the other units.
+    # -- completion (in nnlearn.models.energy.boltzmann_completion) ---------------------------
+    def complete(self, patterns: ArrayLike, clamp: Units, **options: Any) -> np.ndarray:
+        """Clamp the ``clamp`` units to ``patterns`` and anneal the others; the final states,
+        shape (m, n_units) (see :func:`~nnlearn.models.energy.boltzmann_completion.complete`
+        for the options)."""
+        return completion.complete(self, patterns, clamp, **options)
 
-        Parameters
-        ----------
-        patterns : array-like of shape (m, n_visible)
-            Visible vectors; only the clamped units' entries are read.
-        clamp : str, sequence of str or sequence of int
-            The clamped units: group names or indices (visible units).
-        schedule : array-like, default :data:`~nnlearn.models.energy.annealing.COMPLETION_SCHEDULE`
-            One sweep at each temperature: by default the paper's annealing (2 sweeps at
-            T = 20, 2 at 15, 2 at 12, 4 at 10), then a slow cooling to T = 0.5.
-        rule, order, random_state
-            As for :meth:`sample`.
-
-        Returns
-        -------
-        ndarray of shape (m, n_units)
-            The final states: clamped units as given, the others as annealing left them.
-        """
-        v = np.atleast_2d(check_binary(patterns, self.n_visible, "patterns"))
-        clamped = unit_indices(clamp, self.groups, self.n_units, "clamp")
-        if clamped.max() >= self.n_visible:
-            raise ValueError(f"clamp must name visible units (0 to {self.n_visible - 1}), "
-                             f"got unit {clamped.max()}")
-        rng = rng_from(random_state)
-        states = self._init_states(len(v), None, rng)
-        states[:, clamped] = v[:, clamped]
-        free = np.setdiff1d(np.arange(self.n_units), clamped)
-        run_sweeps(states, self.weights, self.biases, temperatures(schedule), rng, free, rule,
-                   order)
-        return states
-
-    def completion_accuracy(self, patterns: ArrayLike, inputs: str | Sequence = "input",
-                            outputs: str | Sequence = "output", n_trials: int = 10,
-                            **options: Any) -> float:
-        """The fraction of completions that reproduce the patterns' outputs.
-
-        Each pattern's ``inputs`` are clamped and the rest annealed (:meth:`complete`, with
-        ``options``) ``n_trials`` times; a trial is correct when every output unit ends as
-        in the pattern.
-        """
-        v = np.atleast_2d(check_binary(patterns, self.n_visible, "patterns"))
-        trials = np.repeat(v, check_integer(n_trials, "n_trials", minimum=1), axis=0)
-        out = unit_indices(outputs, self.groups, self.n_units, "outputs")
-        completed = self.complete(trials, inputs, **options)
-        return float(np.mean(np.all(completed[:, out] == trials[:, out], axis=1)))
+    def completion_accuracy(self, patterns: ArrayLike, inputs: Units = "input",
+                            outputs: Units = "output", **options: Any) -> float:
+        """The fraction of completions of ``inputs`` that reproduce the patterns' ``outputs``
+        (:func:`~nnlearn.models.energy.boltzmann_completion.completion_accuracy`)."""
+        return completion.completion_accuracy(self, patterns, inputs, outputs, **options)
 
     # -- learning (the rules live in nnlearn.models.energy.boltzmann_learning) ------------------
     def kl_gradient(
@@ -444,16 +408,3 @@ class BoltzmannMachine(BaseEstimator):
         """Learn the data's visible distribution (see
         :func:`~nnlearn.models.energy.boltzmann_learning.fit` for the options); returns self."""
         return learning.fit(self, data, sample_weight, **options)
-
-
-def _check_groups(groups: Mapping[str, Sequence[int]], n_units: int) -> dict[str, list[int]]:
-    """Group names and their units as a plain dict of lists (what a model file stores)."""
-    if not isinstance(groups, Mapping):
-        raise TypeError(f"groups must be a mapping of names to unit indices, "
-                        f"got {describe(groups)}")
-    checked = {}
-    for name, units in groups.items():
-        if not isinstance(name, str):
-            raise TypeError(f"group names must be strings, got {describe(name)}")
-        checked[name] = unit_indices(units, None, n_units, f"group {name!r}").tolist()
-    return checked

@@ -141,3 +141,16 @@ def unit_indices(which: str | Sequence[str] | Sequence[int] | np.ndarray,
     if unique.size < len(indices):
         raise ValueError(f"{name} must name each unit once, got {describe(which)}")
     return unique
+
+
+def check_groups(groups: Mapping[str, Sequence[int]], n_units: int) -> dict[str, list[int]]:
+    """Group names and their units as a plain dict of lists (what a model file stores)."""
+    if not isinstance(groups, Mapping):
+        raise TypeError(f"groups must be a mapping of names to unit indices, "
+                        f"got {describe(groups)}")
+    checked = {}
+    for name, units in groups.items():
+        if not isinstance(name, str):
+            raise TypeError(f"group names must be strings, got {describe(name)}")
+        checked[name] = unit_indices(units, None, n_units, f"group {name!r}").tolist()
+    return checked
