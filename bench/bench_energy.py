@@ -40,7 +40,7 @@ def numpy_gibbs_sweep(states, weights, biases, T, rng):
         states[:, i] = u[:, i] < expit(gap / T)
 
 
-def bench_gibbs(sizes=((100, 1000), (20, 1000), (500, 100)), n_sweeps=10, repeats=5):
+def bench_gibbs(sizes=((100, 1000), (20, 1000), (500, 100)), n_sweeps=20, repeats=9):
     """nnlearn's compiled sweep against the plain NumPy sweep in both memory layouts: C
     (chain-major, one row per chain) and Fortran (unit-major, one column per unit)."""
     for n_units, n_chains in sizes:

@@ -51,7 +51,7 @@ def test_compiled_sweep_equals_a_plain_loop(order, threshold):
         expected, history, expected_energy = plain_sweeps(
             states, bm.weights, bm.biases, free, shuffles, temperatures, thresholds)
         energies, pairs, singles = np.empty((6, 4)), np.zeros((n, n)), np.zeros(n)
-        _sweep_chains(states, states @ bm.weights + bm.biases, bm.weights, bm.biases, free,
+        _sweep_chains(states, bm.weights, bm.biases, free,
                       shuffles, temperatures, thresholds, 2, energies, pairs, singles)
         np.testing.assert_array_equal(states, expected)
         np.testing.assert_allclose(energies, expected_energy, atol=1e-12)
@@ -82,7 +82,7 @@ def test_a_sweep_visits_every_free_unit_exactly_once():
     rng = np.random.default_rng(3)
     # a draw that accepts every proposal flips each visited unit: after one sweep, each
     # free unit has flipped once, whatever the order
-    _sweep_chains(states, bm.biases + 0 * states, bm.weights, bm.biases, free,
+    _sweep_chains(states, bm.weights, bm.biases, free,
                   rng.random((1, 5)), np.ones(1), np.full((3, 1, 5), np.inf), 1,
                   np.empty((3, 1)), np.zeros((12, 12)), np.zeros(12))
     expected = np.zeros((3, 12))
@@ -122,8 +122,8 @@ def test_recorded_statistics_are_averages_over_chains_and_sweeps():
     replay, rng, recorded = start.copy(), np.random.default_rng(0), []
     shuffles, draws = rng.random((6, 8)), rng.random((4, 6, 8))
     for t, T in enumerate(np.linspace(2, 0.5, 6)):
-        _sweep_chains(replay, replay @ bm.weights + bm.biases, bm.weights, bm.biases,
-                      np.arange(8), shuffles[t:t + 1], np.array([T]),
+        _sweep_chains(replay, bm.weights, bm.biases, np.arange(8), shuffles[t:t + 1],
+                      np.array([T]),
                       barker_threshold(draws[:, t:t + 1]), 1, np.empty((4, 1)),
                       np.zeros((8, 8)), np.zeros(8))
         if t >= 3:

@@ -14,7 +14,7 @@ def check_binary(states: ArrayLike, n_units: int, name: str = "states") -> np.nd
     Returns them as floats: float32 states stay float32, anything else becomes float64.
     Complex numbers, text and objects are refused with a ``TypeError``.
     """
-    s = check_real_array(states, name)
+    s = check_real_array(states, name, finite=False)  # NaN and ±inf are not binary either
     if s.ndim not in (1, 2) or s.shape[-1] != n_units:
         raise ValueError(f"{name} must have shape ({n_units},) or (m, {n_units}), got {s.shape}")
     if not np.all((s == 0) | (s == 1)):

@@ -12,10 +12,11 @@ Gibbs (heat-bath) update P(s_i = 1) = 1/(1 + e^{−ΔE_i/T}), or Metropolis' min
 A draw u accepts exactly the rises below the rule's threshold a⁻¹(u), computed for all the
 draws at once before the loop, so a proposal costs one comparison.
 
-The gaps of all chains are computed once, with one matrix product, and the loop keeps
-them up to date (a flip of unit i adds ±w_i to them), so a proposal costs O(1) and an
-accepted flip O(n), instead of an O(n) product for every proposal; one chain is swept
-through all its temperatures while its state and gaps stay in the cache. The random
+The loop computes a chain's gaps once and keeps them up to date (a flip of unit i adds
+±w_i to them), so a proposal costs O(1) and an accepted flip O(n), instead of an O(n)
+product for every proposal; one chain is swept through all its temperatures while its
+state and gaps stay in the cache. (The gaps are not a BLAS product: on a machine of few
+cores, BLAS threads left spinning after it take the cores this loop runs on.) The random
 numbers come from the caller's ``numpy.random.Generator``, so a seed gives the same samples
 on every machine.
 """
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlearn.compiled import compiled
+from nnlearn.compiled import compiled, dot
 from nnlearn.equations import implements
 from nnlearn.models.energy.acceptance import ACCEPTANCE, THRESHOLDS
 
@@ -54,14 +55,11 @@ class Sweeps:
 
 
 @compiled
-def _sweep_chains(states: np.ndarray, gaps: np.ndarray, weights: np.ndarray,
-                  biases: np.ndarray, free: np.ndarray, shuffles: np.ndarray,
-                  temperatures: np.ndarray, thresholds: np.ndarray, record_from: int,
-                  energies: np.ndarray, co_activation: np.ndarray,
-                  activation: np.ndarray) -> None:
+def _sweep_chains(states: np.ndarray, weights: np.ndarray, biases: np.ndarray,
+                  free: np.ndarray, shuffles: np.ndarray, temperatures: np.ndarray,
+                  thresholds: np.ndarray, record_from: int, energies: np.ndarray,
+                  co_activation: np.ndarray, activation: np.ndarray) -> None:
     """Sweep every chain (row of ``states``, in place) once at each temperature.
-
-    ``gaps`` holds every chain's energy gaps ΔE = s W + b on entry, and is kept up to date.
 
     Sweep t visits the ``free`` units in an order shuffled by ``shuffles[t]`` (Fisher-Yates;
     in index order when ``shuffles`` has no rows); the k-th proposal of sweep t in chain c
@@ -78,8 +76,11 @@ def _sweep_chains(states: np.ndarray, gaps: np.ndarray, weights: np.ndarray,
             for k in range(n_free - 1, 0, -1):
                 m = int(shuffles[t, k] * (k + 1))
                 orders[t, k], orders[t, m] = orders[t, m], orders[t, k]
+    gap = np.empty(n_units)
     for c in range(n_chains):
-        s, gap = states[c], gaps[c]
+        s = states[c]
+        for i in range(n_units):
+            gap[i] = dot(weights[i], s) + biases[i]
         for t in range(n_sweeps):
             T = temperatures[t]
             for k in range(n_free):
@@ -151,8 +152,7 @@ def run_sweeps(
     thresholds = threshold(rng.random((states.shape[0], n_sweeps, k)))
     energies = np.empty((states.shape[0], n_sweeps))
     co_activation, activation = np.zeros((states.shape[1],) * 2), np.zeros(states.shape[1])
-    gaps = states @ weights + biases
-    _sweep_chains(states, gaps, weights, biases, free.astype(np.intp), shuffles, temperatures,
+    _sweep_chains(states, weights, biases, free.astype(np.intp), shuffles, temperatures,
                   thresholds, n_sweeps - n_record, energies, co_activation, activation)
     if not n_record:
         return Sweeps(energies, None, None)
