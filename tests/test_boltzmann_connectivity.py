@@ -122,3 +122,16 @@ def test_bad_connectivity_is_rejected():
         BoltzmannMachine.from_groups({"a": 2}, [("a",)])
     with pytest.raises(ValueError, match="the size of group 'a' must be an integer ≥ 1"):
         BoltzmannMachine.from_groups({"a": 0}, [])
+
+
+def test_clone_and_stop_when():
+    from sklearn.base import clone
+
+    bm = encoder_machine(4, 2)
+    copy = clone(bm)
+    np.testing.assert_array_equal(copy.connectivity, bm.connectivity)
+    assert copy.groups == bm.groups and copy is not bm
+    seen = []
+    bm.fit(encoder_patterns(4), n_epochs=50, method="sampling", n_chains=8, random_state=0,
+           stop_when=lambda machine: seen.append(machine) or len(seen) == 3)
+    assert bm.n_epochs_ == 3 and len(bm.kl_history_) == 3 and seen == [bm] * 3

@@ -75,6 +75,8 @@ def check_weights(weights: ArrayLike, mask: np.ndarray, name: str = "weights") -
         i, j = np.argwhere(absent)[0]
         raise ValueError(f"{name} must be 0 between units that are not connected; "
                          f"w[{i}, {j}] = {w[i, j]:g} where connectivity[{i}, {j}] is False")
+    if np.array_equal(w, w.T):
+        return w  # as given (scikit-learn's clone checks that parameters are kept)
     upper = np.triu(w, 1)
     return upper + upper.T
 
@@ -153,4 +155,4 @@ def check_groups(groups: Mapping[str, Sequence[int]], n_units: int) -> dict[str,
         if not isinstance(name, str):
             raise TypeError(f"group names must be strings, got {describe(name)}")
         checked[name] = unit_indices(units, None, n_units, f"group {name!r}").tolist()
-    return checked
+    return groups if groups == checked and type(groups) is dict else checked
