@@ -1,10 +1,13 @@
-"""Shared by the Boltzmann machine tests: random machines to test on."""
+"""Shared by the Boltzmann machine and RBM tests: random machines, expected messages."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from nnlearn.models import BoltzmannMachine
+
+#: The shared check's words for an integer ≥ 1 (main words it "a positive integer").
+POSITIVE = "(an integer ≥ 1|a positive integer)"
 
 
 def random_machine(n, seed, scale=1.0, n_visible=None, connectivity=None):

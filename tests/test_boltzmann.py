@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from boltzmann_helpers import random_machine
+from boltzmann_helpers import POSITIVE, random_machine
 from scipy.special import rel_entr
 
 import nnlearn as nl
@@ -257,7 +257,7 @@ def test_bad_input_is_rejected():
         BoltzmannMachine(2, biases=[1j, 0])
     with pytest.raises(ValueError, match="biases must be finite, got nan at index 1"):
         BoltzmannMachine(2, biases=[0, np.nan])
-    with pytest.raises(TypeError, match="n_units must be an integer ≥ 1, got True"):
+    with pytest.raises(TypeError, match=f"n_units must be {POSITIVE}, got True"):
         BoltzmannMachine(True)
     bm = BoltzmannMachine(3, random_state=0)
     with pytest.raises(ValueError, match="states must be binary"):
@@ -276,13 +276,13 @@ def test_bad_input_is_rejected():
         bm.sample(2, rule="glauber")
     with pytest.raises(ValueError, match="order must be one of 'random', 'index', got 'up'"):
         bm.sample(2, order="up")
-    with pytest.raises(ValueError, match="n_samples must be an integer ≥ 1, got 0"):
+    with pytest.raises(ValueError, match=f"n_samples must be {POSITIVE}, got 0"):
         bm.sample(0)
     with pytest.raises(ValueError, match="n_sweeps must be an integer ≥ 0, got -1"):
         bm.sample(2, n_sweeps=-1)
     with pytest.raises(ValueError, match="init must have 2 rows"):
         bm.sample(2, init=[[0, 1, 1]])
-    with pytest.raises(ValueError, match="n_chains must be an integer ≥ 1, got 0"):
+    with pytest.raises(ValueError, match=f"n_chains must be {POSITIVE}, got 0"):
         bm.anneal(n_chains=0)
     with pytest.raises(ValueError, match="clamp must name visible units"):
         BoltzmannMachine(3, n_visible=2).complete([[0, 1]], clamp=[2])
@@ -301,9 +301,9 @@ def test_bad_learning_options_are_rejected():
         (dict(learning_rate=np.nan), ValueError, "learning_rate must be a finite real number"),
         (dict(learning_rate=0), ValueError, "learning_rate must be a finite real number > 0"),
         (dict(learning_rate=0.1j), TypeError, "learning_rate must be a finite real number"),
-        (dict(n_epochs=0), ValueError, "n_epochs must be an integer ≥ 1, got 0"),
-        (dict(method="sampling", n_chains=0), ValueError, "n_chains must be an integer ≥ 1"),
-        (dict(method="sampling", n_sweeps=2.0), TypeError, "n_sweeps must be an integer ≥ 1"),
+        (dict(n_epochs=0), ValueError, f"n_epochs must be {POSITIVE}, got 0"),
+        (dict(method="sampling", n_chains=0), ValueError, f"n_chains must be {POSITIVE}"),
+        (dict(method="sampling", n_sweeps=2.0), TypeError, f"n_sweeps must be {POSITIVE}"),
         (dict(method="sampling", n_samples=9, n_sweeps=5), ValueError,
          "n_samples must be an integer ≥ 1 and ≤ 5, got 9"),
         (dict(method="sampling", order="down"), ValueError, "order must be one of"),

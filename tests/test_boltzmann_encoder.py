@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from boltzmann_helpers import POSITIVE
 
 from nnlearn.models import BoltzmannMachine
 from nnlearn.models.energy import boltzmann_learning as learning
@@ -114,7 +115,7 @@ def test_the_4_3_4_encoder_fast_version():
 def test_bad_encoder_arguments_are_rejected():
     with pytest.raises(ValueError, match="group_size must be an integer ≥ 2, got 1"):
         encoder_machine(1, 1)
-    with pytest.raises(TypeError, match=r"n_runs must be an integer ≥ 1, got 2.0"):
+    with pytest.raises(TypeError, match=fr"n_runs must be {POSITIVE}, got 2.0"):
         encoder_experiment(n_runs=2.0)
-    with pytest.raises(ValueError, match="annealings must be an integer ≥ 1, got 0"):
+    with pytest.raises(ValueError, match=f"annealings must be {POSITIVE}, got 0"):
         encoder_experiment(annealings=0)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from boltzmann_helpers import POSITIVE
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -90,14 +91,14 @@ def test_bad_input_is_rejected():
     with pytest.raises(NotFittedError, match="not fitted"):
         RBM().transform([[0, 1]])
     bad_params = [
-        (dict(n_hidden=0), ValueError, "n_hidden must be an integer ≥ 1, got 0"),
-        (dict(n_hidden=2.5), TypeError, r"n_hidden must be an integer ≥ 1, got 2.5 \(float\)"),
-        (dict(batch_size=True), TypeError, r"batch_size must be an integer ≥ 1, got True"),
+        (dict(n_hidden=0), ValueError, f"n_hidden must be {POSITIVE}, got 0"),
+        (dict(n_hidden=2.5), TypeError, fr"n_hidden must be {POSITIVE}, got 2.5 \(float\)"),
+        (dict(batch_size=True), TypeError, fr"batch_size must be {POSITIVE}, got True"),
         (dict(learning_rate=-1.0), ValueError, "learning_rate must be a finite real number > 0"),
         (dict(learning_rate=np.inf), ValueError, "learning_rate must be a finite real number"),
         (dict(learning_rate=np.nan), ValueError, "learning_rate must be a finite real number"),
         (dict(learning_rate=1j), TypeError, "learning_rate must be a finite real number"),
-        (dict(k=0), ValueError, "k must be an integer ≥ 1"),
+        (dict(k=0), ValueError, f"k must be {POSITIVE}"),
         (dict(persistent="yes"), TypeError, "persistent must be True or False"),
         (dict(verbose=-1), TypeError, "verbose must be an integer ≥ 0"),
     ]
