@@ -2,8 +2,9 @@
 
     python bench/bench_energy.py
 
-1. Gibbs sweeps of a 100-unit Boltzmann machine with 1,000 chains: nnlearn's sweep,
-   vectorized across chains, against a plain NumPy loop over chains and units.
+1. Gibbs sweeps of Boltzmann machines (100 units and 1,000 chains, and two other shapes):
+   nnlearn's compiled sweep against a plain NumPy sweep (every chain at once, one unit at a
+   time) in both memory layouts, chain-major (C) and unit-major (Fortran).
 2. Asynchronous recall on a 1,000-neuron Hopfield network: nnlearn's recall, a compiled
    loop over the units with incrementally updated local fields, against a plain Python
    loop that recomputes each unit's field from the weights.
@@ -13,6 +14,8 @@
    and pseudo-likelihood with the same settings.
 5. The modern Hopfield network's one-step update, x <- Xi softmax(beta Xi^T x), against
    the same attention in PyTorch, and its retrieval beside the classical network's.
+6. The encoders of Ackley, Hinton and Sejnowski (1985) with their learning procedure:
+   runs solved, median learning cycles and time, beside the paper's figures.
 
 The machines are shared and noisy: read the ratios, not the absolute times.
 """
@@ -22,33 +25,57 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from scipy.special import expit
 from timing import best_of
 
 
-def bench_gibbs(n_units=100, n_chains=1000, n_sweeps=20, loop_chains=20):
+def interleaved_medians(repeats, *runs):
+    """The median time of each run over ``repeats`` interleaved rounds (seconds)."""
+    rounds = np.array([best_of(1, *runs) for _ in range(repeats)])
+    return np.median(rounds, axis=0)
+
+
+def numpy_gibbs_sweep(states, weights, biases, T, rng):
+    """A plain NumPy Gibbs sweep: every chain at once, one unit at a time, in random order."""
+    u = rng.random(states.shape)
+    for i in rng.permutation(states.shape[1]):
+        gap = states @ weights[i] + biases[i]
+        states[:, i] = u[:, i] < expit(gap / T)
+
+
+def bench_gibbs(sizes=((100, 1000), (20, 1000), (500, 100)), n_sweeps=20, repeats=9):
+    """nnlearn's compiled sweep against the plain NumPy sweep in both memory layouts: C
+    (chain-major, one row per chain) and Fortran (unit-major, one column per unit)."""
+    for n_units, n_chains in sizes:
+        t_ours, t_c, t_f = (t / n_sweeps for t in gibbs_times(n_units, n_chains, n_sweeps,
+                                                               repeats))
+        print(f"Gibbs sweeps, {n_units} units, {n_chains} chains (ms per sweep of all chains, "
+              f"median of {repeats}): nnlearn {t_ours * 1e3:.2f}, NumPy C-order "
+              f"{t_c * 1e3:.2f}, NumPy Fortran-order {t_f * 1e3:.2f}; ratio to the better "
+              f"NumPy layout {t_ours / min(t_c, t_f):.2f}")
+
+
+def gibbs_times(n_units, n_chains, n_sweeps, repeats):
     from nnlearn.models import BoltzmannMachine
 
     bm = BoltzmannMachine(n_units, random_state=0)
-    rng = np.random.default_rng(1)
-    states = (rng.random((n_chains, n_units)) < 0.5).astype(np.float64)
+    start = (np.random.default_rng(1).random((n_chains, n_units)) < 0.5).astype(np.float64)
+    chains = {"nnlearn": start.copy(), "numpy_c": start.copy(),
+              "numpy_f": np.asfortranarray(start)}
+    rng = np.random.default_rng(2)
 
-    def vectorized():
+    def ours():
         for _ in range(n_sweeps):
-            bm.sweep(states, 1.0, rng)
+            bm.sweep(chains["nnlearn"], 1.0, rng)
 
-    def plain_loop():  # the rule one chain and one unit at a time
-        w, b = bm.weights, bm.biases
-        for _ in range(n_sweeps):
-            for c in range(loop_chains):
-                s = states[c]
-                for i in range(n_units):
-                    s[i] = rng.random() < 1.0 / (1.0 + np.exp(-(w[i] @ s + b[i])))
+    def plain(layout):
+        def run():
+            for _ in range(n_sweeps):
+                numpy_gibbs_sweep(chains[layout], bm.weights, bm.biases, 1.0, rng)
+        return run
 
-    t_vec = best_of(3, vectorized)[0] / (n_sweeps * n_chains)
-    t_loop = best_of(1, plain_loop)[0] / (n_sweeps * loop_chains)
-    print(f"Gibbs, {n_units} units, {n_chains} chains: nnlearn {1 / t_vec:,.0f} chain-sweeps/s "
-          f"({1 / (t_vec * n_chains):,.1f} sweeps of all chains/s); plain loop "
-          f"{1 / t_loop:,.0f} chain-sweeps/s; speed-up {t_loop / t_vec:,.0f}x")
+    ours()  # compile (or load) the loop first
+    return interleaved_medians(repeats, ours, plain("numpy_c"), plain("numpy_f"))
 
 
 def bench_hopfield(n_units=1000, n_patterns=50, n_probes=1000, loop_probes=3):
@@ -178,6 +205,24 @@ def bench_rbm(n_hidden=256, n_iter=5):
               f"pseudo-likelihood {pl_ours:.2f} vs {pl_theirs:.2f}")
 
 
+def bench_encoders(experiments=((4, 2, 100, 2000), (4, 3, 100, 2000), (8, 3, 20, 4000))):
+    from nnlearn.models import encoder_experiment
+
+    for group_size, n_hidden, n_runs, max_cycles in experiments:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = encoder_experiment(group_size, n_hidden, n_runs=n_runs, max_cycles=max_cycles)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        paper, (coded, code_median) = result.paper, result.codes_found
+        reported = (f"paper: {paper[0]}/{paper[1]} solved" + (f", median {paper[2]} cycles"
+                                                               if paper[2] else "")
+                    if paper else "paper: no figure stored here")
+        print(f"{group_size}-{n_hidden}-{group_size} encoder, {n_runs} runs of at most "
+              f"{max_cycles} cycles ({wall:.1f} s, {cpu:.1f} s of CPU): solved {result.n_solved}"
+              f", median {result.median_cycles:.1f} cycles; distinct codes {coded}, "
+              f"median {code_median:.1f}; sampled completion "
+              f"{result.completion.mean():.2f}; {reported}")
+
+
 if __name__ == "__main__":
     bench_gibbs()
     bench_hopfield()
@@ -185,3 +230,4 @@ if __name__ == "__main__":
     bench_absolute_capacity()
     bench_rbm()
     bench_modern_hopfield()
+    bench_encoders()

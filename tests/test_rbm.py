@@ -2,14 +2,13 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.special import expit, logsumexp
 from sklearn.datasets import load_digits
 from sklearn.neural_network import BernoulliRBM
 
-import nnlearn as nl
 from nnlearn.models import RBM, BoltzmannMachine
 from nnlearn.models.energy.binary import binary_states
-from nnlearn.models.energy.rbm import NotFittedError
 
 
 def random_rbm(n_visible, n_hidden, seed):
@@ -18,6 +17,7 @@ def random_rbm(n_visible, n_hidden, seed):
     rbm.components_ = rng.normal(size=(n_hidden, n_visible))
     rbm.intercept_hidden_ = rng.normal(size=n_hidden)
     rbm.intercept_visible_ = rng.normal(size=n_visible)
+    rbm.h_samples_ = np.zeros((rbm.batch_size, n_hidden))
     return rbm
 
 
@@ -29,6 +29,19 @@ def as_boltzmann_machine(rbm):
     w[:n_v, n_v:] = rbm.components_.T
     biases = np.r_[rbm.intercept_visible_, rbm.intercept_hidden_]
     return BoltzmannMachine(n_v + n_h, n_visible=n_v, weights=w, biases=biases)
+
+
+def as_sklearn(rbm):
+    """A BernoulliRBM holding the same parameters."""
+    theirs = BernoulliRBM(n_components=rbm.n_hidden, learning_rate=rbm.learning_rate,
+                          batch_size=rbm.batch_size, random_state=0)
+    for name in ("components_", "intercept_hidden_", "intercept_visible_", "h_samples_"):
+        setattr(theirs, name, getattr(rbm, name).copy())
+    return theirs
+
+
+def digits(dtype=np.float64):
+    return (load_digits().data / 16).astype(dtype)  # grey levels in [0, 1]
 
 
 def test_conditionals_and_free_energy_by_enumeration():
@@ -48,6 +61,9 @@ def test_conditionals_and_free_energy_by_enumeration():
     p_on = bm.unit_on_probability(states)
     np.testing.assert_allclose(rbm.mean_hiddens(states[:, :4]), p_on[:, 4:])
     np.testing.assert_allclose(rbm.mean_visibles(states[:, 4:]), p_on[:, :4])
+    # and scikit-learn's free energy of grey levels is ours
+    grey = np.random.default_rng(1).random((6, 4))
+    np.testing.assert_allclose(rbm.free_energy(grey), as_sklearn(rbm)._free_energy(grey))
 
 
 def test_pseudo_likelihood_by_enumeration():
@@ -60,11 +76,12 @@ def test_pseudo_likelihood_by_enumeration():
             flipped = k ^ (1 << i)
             expected[k] += np.log(p[k] / (p[k] + p[flipped]))
     np.testing.assert_allclose(rbm.pseudo_likelihood(v), expected, atol=1e-12)
-    # scikit-learn's one-bit estimate is unbiased for it
+    np.testing.assert_array_equal(rbm.score_samples(v), rbm.pseudo_likelihood(v))
+    # scikit-learn's one-flipped-unit estimate averages to it (one draw per copy of a state)
     many = np.repeat(v, 400, axis=0)
-    estimate = rbm.score_samples(many, random_state=2).reshape(32, 400).mean(axis=1)
-    np.testing.assert_allclose(estimate, expected, atol=0.6)
-    assert abs(estimate.mean() - expected.mean()) < 0.1
+    theirs = as_sklearn(rbm).score_samples(many).reshape(32, 400).mean(axis=1)
+    np.testing.assert_allclose(theirs, expected, atol=0.6)
+    assert abs(theirs.mean() - expected.mean()) < 0.1
 
 
 def test_cd_update_matches_the_formula():
@@ -82,6 +99,35 @@ def test_cd_update_matches_the_formula():
     np.testing.assert_allclose(rbm.components_, W + 0.3 / 6 * (h_pos.T @ X - h_neg.T @ v_neg))
     np.testing.assert_allclose(rbm.intercept_hidden_, 0.3 / 6 * (h_pos - h_neg).sum(0))
     np.testing.assert_allclose(rbm.intercept_visible_, 0.3 / 6 * (X - v_neg).sum(0))
+
+
+class Draws:
+    """A random source that hands out given uniform arrays, as RandomState and Generator."""
+
+    def __init__(self, arrays):
+        self.arrays = list(arrays)
+
+    def uniform(self, size):
+        draw = self.arrays.pop(0)
+        assert draw.shape == size
+        return draw
+
+    random = uniform
+
+
+def test_persistent_cd_updates_equal_scikit_learns_given_the_same_random_numbers():
+    X = digits()[:60]  # grey levels
+    rbm = RBM(n_hidden=12, learning_rate=0.05, batch_size=10, random_state=0).partial_fit(X[:10])
+    theirs = as_sklearn(rbm)
+    rng = np.random.default_rng(5)
+    for start in range(10, 60, 10):  # five more updates, persistent chains carried over
+        draws = [rng.random((10, 64)), rng.random((10, 12))]  # v⁻ then h⁻, as both draw them
+        rbm._rng = Draws(draws)
+        rbm._update(X[start:start + 10])
+        theirs._fit(X[start:start + 10], Draws(draws))
+        for name in ("components_", "intercept_hidden_", "intercept_visible_", "h_samples_"):
+            np.testing.assert_allclose(getattr(rbm, name), getattr(theirs, name), rtol=1e-12,
+                                       atol=1e-15, err_msg=name)
 
 
 @pytest.mark.parametrize("persistent", [True, False])
@@ -132,24 +178,26 @@ def test_float32_data_train_a_float32_model_as_scikit_learn_does():
                                double.pseudo_likelihood(X).mean(), rtol=1e-5)
 
 
+@pytest.mark.parametrize("sparse", [sp.csr_matrix, sp.csr_array, sp.csc_matrix])
+def test_sparse_data_give_the_same_model_as_dense(sparse):
+    X = digits()[:200]
+    X[X < 0.5] = 0.0  # mostly zeros, as sparse data are
+    settings = dict(n_hidden=8, learning_rate=0.05, n_iter=2, random_state=0)
+    dense, thin = RBM(**settings).fit(X), RBM(**settings).fit(sparse(X))
+    for name in ("components_", "intercept_hidden_", "intercept_visible_", "h_samples_"):
+        np.testing.assert_allclose(getattr(thin, name), getattr(dense, name), rtol=1e-12)
+    for method in ("transform", "score_samples", "free_energy"):
+        np.testing.assert_allclose(getattr(thin, method)(sparse(X[:30])),
+                                   getattr(dense, method)(X[:30]), rtol=1e-12)
+    dense.partial_fit(X[:10])
+    thin.partial_fit(sparse(X[:10]))
+    np.testing.assert_allclose(thin.components_, dense.components_, rtol=1e-12)
+
+
 def test_gibbs_sampling_is_seeded_and_binary():
     rbm = random_rbm(5, 3, 7)
     v = binary_states(5)[:4]
     a = rbm.gibbs(v, n_steps=3, random_state=8)
     np.testing.assert_array_equal(a, rbm.gibbs(v, n_steps=3, random_state=8))
     assert a.shape == v.shape and set(np.unique(a)) <= {0.0, 1.0}
-
-
-def test_bad_input_is_rejected():
-    with pytest.raises(NotFittedError, match="not fitted"):
-        RBM().transform([[0, 1]])
-    with pytest.raises(ValueError, match="X must be binary"):
-        RBM(n_hidden=2).fit([[0.5, 1.0]])
-    with pytest.raises(ValueError, match="n_hidden must be a positive integer"):
-        RBM(n_hidden=0).fit([[0, 1]])
-    with pytest.raises(ValueError, match="learning_rate must be positive"):
-        RBM(learning_rate=-1.0).fit([[0, 1]])
-    rbm = RBM(n_hidden=2, n_iter=1, random_state=0).fit([[0, 1, 1]])
-    with pytest.raises(ValueError, match=r"X must have shape \(3,\) or \(m, 3\)"):
-        rbm.transform([[0, 1]])
-    assert nl.models.RBM is RBM
+    np.testing.assert_array_equal(rbm.gibbs(v, n_steps=0), v)

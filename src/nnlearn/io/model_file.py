@@ -56,7 +56,7 @@ from nnlearn.layers.module import (
     as_float_dtype,
     parameter_allowance,
 )
-from nnlearn.models import Adaline, LogisticNeuron, Perceptron
+from nnlearn.models import RBM, Adaline, BoltzmannMachine, LogisticNeuron, Perceptron
 from nnlearn.registry import Registry
 
 FORMAT = "nnlearn"
@@ -66,7 +66,8 @@ TYPE = "$type"
 
 #: The estimator classes that ``nnlearn.load`` may build, by class name.
 ESTIMATORS: Registry[type[BaseEstimator]] = Registry("estimator")
-for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeuron):
+for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeuron, RBM,
+                   BoltzmannMachine):
     ESTIMATORS.register(_estimator.__name__)(_estimator)
 
 FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")

@@ -11,7 +11,9 @@ from nnlearn.models.energy.acceptance import (
 from nnlearn.models.energy.annealing import SCHEDULES
 from nnlearn.models.energy.bam import BAM, BAMTrace
 from nnlearn.models.energy.boltzmann import AnnealResult, BoltzmannMachine
+from nnlearn.models.energy.boltzmann_learning import PAPER_1985
 from nnlearn.models.energy.divergence import kl_divergence
+from nnlearn.models.energy.encoder import EncoderResult, encoder_experiment
 from nnlearn.models.energy.hopfield import Hopfield, RecallTrace
 from nnlearn.models.energy.hopfield_capacity import (
     absolute_capacity,
@@ -25,11 +27,13 @@ from nnlearn.models.energy.rbm import RBM
 __all__ = [
     "ACCEPTANCE",
     "BAM",
+    "PAPER_1985",
     "RBM",
     "SCHEDULES",
     "AnnealResult",
     "BAMTrace",
     "BoltzmannMachine",
+    "EncoderResult",
     "Hopfield",
     "ModernHopfield",
     "ModernRecallTrace",
@@ -37,6 +41,7 @@ __all__ = [
     "absolute_capacity",
     "boltzmann_acceptance",
     "capacity_curve",
+    "encoder_experiment",
     "kl_divergence",
     "metropolis_acceptance",
     "metropolis_ratio",

@@ -3,14 +3,24 @@
 The course writes them with a fitness F; for a Boltzmann machine at temperature T,
 F(x) = exp(−E(x)/T), so every rule depends only on the energy difference
 E(x*) − E(x_n). They are computed in that stable form (no exp of large numbers).
+
+A sampler accepts a move when a uniform draw u ∈ (0, 1) falls below the acceptance
+probability a(r) of the move's energy rise r = (E(x*) − E(x_n))/T. Every rule here
+decreases in r, so the same decision reads the other way round: u accepts every rise
+below a⁻¹(u), the rule's *threshold*. The compiled sweeps use the thresholds (one vectorized
+logarithm per draw, and a comparison per proposal instead of an exponential):
+:data:`THRESHOLDS` gives each registered rule's.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit
 
+from nnlearn.checks import check_real, check_real_array
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
 
@@ -19,15 +29,16 @@ TEST = "tests/test_boltzmann.py::test_acceptance_functions_against_the_fitness_f
 
 
 def check_temperature(T: float, name: str = "T") -> float:
-    """Validate a temperature T > 0."""
-    if not np.isscalar(T) or not np.isfinite(T) or T <= 0:
-        raise ValueError(f"{name} must be a positive temperature, got {T!r}")
-    return float(T)
+    """A temperature T > 0 as a float, or a clear error naming ``name``."""
+    return check_real(T, name, minimum=0, open_minimum=True)
 
 
 def _energy_rise(energy_current: ArrayLike, energy_proposed: ArrayLike, T: float) -> np.ndarray:
     T = check_temperature(T)
-    return (np.asarray(energy_proposed, np.float64) - np.asarray(energy_current, np.float64)) / T
+    current = check_real_array(energy_current, "energy_current", dtype=np.float64, finite=False)
+    proposed = check_real_array(energy_proposed, "energy_proposed", dtype=np.float64,
+                                finite=False)
+    return (proposed - current) / T
 
 
 @implements("ratio_metropolis_acceptance_function", test=TEST)
@@ -66,7 +77,8 @@ def boltzmann_acceptance(
 ) -> np.ndarray:
     """P_accept(x* | x_n) = F(x*) / (F(x*) + F(x_n)) = 1 / (1 + e^{ΔE/T}) (Barker's rule).
 
-    For a single-unit flip this is exactly the Gibbs (heat-bath) update.
+    For a single-unit flip this is exactly the Gibbs (heat-bath) update: a unit that is off
+    switches on with probability 1 / (1 + e^{−ΔE_i/T}), one that is on stays on with it.
 
     Examples
     --------
@@ -74,3 +86,22 @@ def boltzmann_acceptance(
     0.5
     """
     return expit(-_energy_rise(energy_current, energy_proposed, T))
+
+
+def metropolis_threshold(u: np.ndarray) -> np.ndarray:
+    """The rises a draw u accepts under Metropolis: u < min(1, e^{−r}) ⟺ r < −log u."""
+    with np.errstate(divide="ignore"):
+        return -np.log(u)
+
+
+def barker_threshold(u: np.ndarray) -> np.ndarray:
+    """The rises a draw u accepts under Barker's rule: u < 1/(1 + e^r) ⟺ r < log((1 − u)/u)."""
+    with np.errstate(divide="ignore"):
+        return np.log(1.0 / u - 1.0)
+
+
+#: Each acceptance function's threshold a⁻¹(u), by the function.
+THRESHOLDS: dict[Callable[..., np.ndarray], Callable[[np.ndarray], np.ndarray]] = {
+    metropolis_acceptance: metropolis_threshold,
+    boltzmann_acceptance: barker_threshold,
+}

@@ -5,8 +5,9 @@ Units take values s_i ∈ {0, 1} (the course's convention; 1 = on). The energy o
     E(s) = −Σ_{i<j} w_ij s_i s_j − Σ_i b_i s_i
 
 (the course's energy, plus biases b_i, which are weights to an always-on unit), with
-symmetric weights w_ij = w_ji and w_ii = 0. At temperature T the states follow the
-Boltzmann distribution p(s) = exp(−E(s)/T) / Z(T). The energy gap of unit i,
+symmetric weights w_ij = w_ji, w_ii = 0, and w_ij = 0 between units that are not connected
+(the machine's connectivity). At temperature T the states follow the Boltzmann
+distribution p(s) = exp(−E(s)/T) / Z(T). The energy gap of unit i,
 
     ΔE_i = E(s with s_i = 0) − E(s with s_i = 1) = Σ_j w_ij s_j + b_i,
 
@@ -15,35 +16,36 @@ sets the probability of switching it on, P(s_i = 1) = 1 / (1 + e^{−ΔE_i/T}).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import expit, log_softmax, logsumexp
+from sklearn.base import BaseEstimator
 
+from nnlearn.checks import check_integer, check_real_array, describe
 from nnlearn.equations import implements
+from nnlearn.init import rng_from
+from nnlearn.models.energy import boltzmann_completion as completion
 from nnlearn.models.energy import boltzmann_learning as learning
-from nnlearn.models.energy.acceptance import ACCEPTANCE, check_temperature
+from nnlearn.models.energy.acceptance import check_temperature
 from nnlearn.models.energy.annealing import temperatures
 from nnlearn.models.energy.binary import binary_states, check_binary
+from nnlearn.models.energy.boltzmann_completion import Units
+from nnlearn.models.energy.connectivity import (
+    check_connectivity,
+    check_groups,
+    check_weights,
+    groups_connectivity,
+    unit_indices,
+)
+from nnlearn.models.energy.sweeps import run_sweeps
 
 TEST = "tests/test_boltzmann.py::"
 MAX_EXACT_UNITS = 20
 RandomState = int | np.random.Generator | None
-
-
-def check_symmetric_weights(weights: ArrayLike, n_units: int, name: str = "weights") -> np.ndarray:
-    """Validate a symmetric (n_units, n_units) matrix with a zero diagonal."""
-    w = np.array(weights, dtype=np.float64)
-    if w.shape != (n_units, n_units):
-        raise ValueError(f"{name} must have shape ({n_units}, {n_units}), got {w.shape}")
-    if not np.allclose(w, w.T, rtol=0, atol=1e-12):
-        raise ValueError(f"{name} must be symmetric (w_ij = w_ji)")
-    if np.any(np.diag(w) != 0):
-        raise ValueError(f"{name} must have a zero diagonal (no self-connections)")
-    return w
 
 
 @dataclass
@@ -68,7 +70,7 @@ class AnnealResult:
     temperatures: np.ndarray
 
 
-class BoltzmannMachine:
+class BoltzmannMachine(BaseEstimator):
     """A Boltzmann machine of binary units, optionally split into visible and hidden.
 
     Parameters
@@ -78,12 +80,18 @@ class BoltzmannMachine:
     n_visible : int, optional
         The first ``n_visible`` units are visible, the rest hidden; all visible by default.
     weights : array-like of shape (n, n), optional
-        Symmetric with zero diagonal; by default drawn from N(0, 1), large enough for
-        hidden units to take different roles during learning.
+        Symmetric, zero diagonal, zero where units are not connected; by default drawn from
+        N(0, 1) on the connections, large enough for hidden units to take different roles.
     biases : array-like of shape (n,), optional
         Zero by default.
     random_state : int, Generator or None, default None
         Seed of the initial weights.
+    connectivity : array-like of bool, shape (n, n), optional
+        Which pairs of units are connected (symmetric, zero diagonal); all by default.
+        Absent connections keep a weight of exactly 0 through sampling and learning.
+    groups : mapping of str to sequence of int, optional
+        Names for sets of units ("input", "hidden", ...), used by :meth:`complete`;
+        :meth:`from_groups` builds a machine from them.
 
     Examples
     --------
@@ -101,26 +109,89 @@ class BoltzmannMachine:
         weights: ArrayLike | None = None,
         biases: ArrayLike | None = None,
         random_state: RandomState = None,
+        connectivity: ArrayLike | None = None,
+        groups: Mapping[str, Sequence[int]] | None = None,
     ) -> None:
-        if not isinstance(n_units, int | np.integer) or n_units < 1:
-            raise ValueError(f"n_units must be a positive integer, got {n_units!r}")
-        self.n_units = int(n_units)
-        n_visible = self.n_units if n_visible is None else n_visible
-        if not isinstance(n_visible, int | np.integer) or not 1 <= n_visible <= n_units:
-            raise ValueError(f"n_visible must be an integer in [1, {n_units}], got {n_visible!r}")
-        self.n_visible = int(n_visible)
+        self.n_units = n = check_integer(n_units, "n_units", minimum=1)
+        self.n_visible = n if n_visible is None else check_integer(
+            n_visible, "n_visible", minimum=1, maximum=n)
+        self.random_state = random_state
+        self.connectivity = mask = check_connectivity(connectivity, n)
         if weights is None:
-            upper = np.triu(np.random.default_rng(random_state).normal(0, 1.0, (n_units,) * 2), 1)
+            upper = np.triu(rng_from(random_state).normal(0, 1.0, (n, n)), 1) * mask
             weights = upper + upper.T
-        self.weights = check_symmetric_weights(weights, self.n_units)
-        biases = np.zeros(self.n_units) if biases is None else np.array(biases, np.float64)
-        if biases.shape != (self.n_units,):
-            raise ValueError(f"biases must have shape ({self.n_units},), got {biases.shape}")
+        self.weights = check_weights(weights, mask)
+        biases = np.zeros(n) if biases is None else check_real_array(biases, "biases",
+                                                                     dtype=np.float64)
+        if biases.shape != (n,):
+            raise ValueError(f"biases must have shape ({n},), got {biases.shape}")
         self.biases = biases
+        self.groups = None if groups is None else check_groups(groups, n)
+
+    @classmethod
+    def from_groups(cls, groups: Mapping[str, int], connections: Iterable[tuple[str, str]],
+                    hidden: Sequence[str] = (), **options: Any) -> BoltzmannMachine:
+        """A machine of named groups of units, connected where ``connections`` say.
+
+        Parameters
+        ----------
+        groups : mapping of str to int
+            Group names and sizes; units are numbered group after group, in this order,
+            and the ``hidden`` groups must come last.
+        connections : iterable of (str, str)
+            Pairs of groups whose units all connect; (g, g) connects g within itself.
+        hidden : sequence of str, default ()
+            The hidden groups.
+        **options
+            ``weights``, ``biases``, ``random_state`` as for the constructor.
+
+        Examples
+        --------
+        >>> bm = BoltzmannMachine.from_groups({"v": 3, "h": 2}, [("v", "h")], hidden=["h"],
+        ...                                   random_state=0)
+        >>> bm.n_visible, bm.groups["h"], bool(bm.weights[0, 1] == 0)
+        (3, [3, 4], True)
+        """
+        mask, units = groups_connectivity(groups, connections)
+        hidden = [hidden] if isinstance(hidden, str) else list(hidden)
+        unknown = [name for name in hidden if name not in units]
+        if unknown:
+            raise ValueError(f"hidden names unknown groups {unknown}; the groups are "
+                             f"{', '.join(units)}")
+        n_hidden = sum(len(units[name]) for name in hidden)
+        if set(hidden) != set(list(units)[len(units) - len(hidden):]):
+            raise ValueError(f"the hidden groups {hidden} must come last in groups")
+        return cls(len(mask), len(mask) - n_hidden, connectivity=mask, groups=units, **options)
 
     @property
     def n_hidden(self) -> int:
         return self.n_units - self.n_visible
+
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        groups = "" if not self.groups else f", groups={list(self.groups)}"
+        return (f"BoltzmannMachine(n_units={self.n_units}, n_visible={self.n_visible}, "
+                f"{int(self.connectivity.sum()) // 2} connections{groups})")
+
+    def _check_fitted_attributes(self) -> None:
+        """Raise ValueError if the attributes disagree: shapes, dtypes, finiteness, symmetry,
+        zeros where the connectivity says, groups within the machine, the learning history."""
+        n = check_integer(self.n_units, "n_units", minimum=1)
+        check_integer(self.n_visible, "n_visible", minimum=1, maximum=n)
+        mask = check_connectivity(self.connectivity, n)
+        for name in ("weights", "biases"):
+            if not isinstance(getattr(self, name), np.ndarray) or getattr(self, name).dtype \
+                    != np.float64:
+                raise ValueError(f"{name} must be a float64 array, got "
+                                 f"{describe(getattr(self, name))}")
+        check_weights(self.weights, mask)
+        if self.biases.shape != (n,) or not np.isfinite(self.biases).all():
+            raise ValueError(f"biases must be {n} finite numbers, got shape {self.biases.shape}")
+        if self.groups is not None:
+            check_groups(self.groups, n)
+        if hasattr(self, "kl_history_"):
+            history = check_real_array(self.kl_history_, "kl_history_", finite=False, ndim=1)
+            if np.isnan(history).any() or (history < 0).any():
+                raise ValueError("kl_history_ must hold KL divergences (≥ 0, not NaN)")
 
     # -- energy ------------------------------------------------------------------------
     @implements("energy_of_a_specific_state_in_a_boltzmann_machine", test=TEST + "test_energy")
@@ -155,22 +226,30 @@ class BoltzmannMachine:
         return expit(self.energy_gap(states) / check_temperature(T))
 
     # -- exact enumeration ---------------------------------------------------------------
-    def _check_enumerable(self) -> None:
+    def states(self) -> np.ndarray:
+        """All 2^n states, shape (2^n, n); state k has unit i equal to bit i of k."""
         if self.n_units > MAX_EXACT_UNITS:
             raise ValueError(
                 f"exact enumeration needs 2^n states; n_units={self.n_units} exceeds "
                 f"{MAX_EXACT_UNITS}: estimate with sample() instead"
             )
-
-    def states(self) -> np.ndarray:
-        """All 2^n states, shape (2^n, n); state k has unit i equal to bit i of k."""
-        self._check_enumerable()
         return binary_states(self.n_units)
+
+    def _log_weights(self, states: np.ndarray, T: float) -> np.ndarray:
+        """−E(s)/T for the given states, refusing a T so small that it overflows."""
+        T = check_temperature(T)
+        with np.errstate(over="ignore", invalid="ignore"):
+            energies = self._energy(states)
+            scaled = -energies / T
+            spread = np.ptp(scaled)  # log-sum-exp subtracts the largest
+        if not np.isfinite(spread):
+            raise ValueError(f"E(s)/T overflows at T = {T:g} (|E| up to "
+                             f"{np.abs(energies).max():g}): use a larger T or smaller weights")
+        return scaled
 
     def log_partition_function(self, T: float = 1.0) -> float:
         """log Z(T) = log Σ_s exp(−E(s)/T), by enumeration with log-sum-exp."""
-        T = check_temperature(T)
-        return float(logsumexp(-self._energy(self.states()) / T))
+        return float(logsumexp(self._log_weights(self.states(), T)))
 
     @implements(
         "boltzmann_normalization_constant_partition_function_discrete",
@@ -187,8 +266,7 @@ class BoltzmannMachine:
     )
     def exact_distribution(self, T: float = 1.0) -> np.ndarray:
         """p(s) = exp(−E(s)/T) / Z(T) for every state of :meth:`states`, shape (2^n,)."""
-        T = check_temperature(T)
-        return np.exp(log_softmax(-self._energy(self.states()) / T))
+        return np.exp(log_softmax(self._log_weights(self.states(), T)))
 
     def visible_distribution(self, T: float = 1.0) -> np.ndarray:
         """The marginal p(v) = Σ_h p(v, h) over the 2^{n_visible} visible states."""
@@ -203,45 +281,32 @@ class BoltzmannMachine:
         return states[k], float(energies[k])
 
     # -- sampling ------------------------------------------------------------------------
-    def sweep(
-        self,
-        states: np.ndarray,
-        T: float,
-        rng: np.random.Generator,
-        rule: str = "gibbs",
-        units: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """One sweep over ``units`` (all by default), in order, for every chain at once, in place.
+    def sweep(self, states: np.ndarray, T: float, rng: RandomState = None, rule: str = "gibbs",
+              units: ArrayLike | None = None, order: str = "random") -> np.ndarray:
+        """One sweep over ``units`` (all by default) for every chain at once, in place.
 
-        ``rule="gibbs"`` sets s_i = 1 with probability 1/(1 + e^{−ΔE_i/T}); any other
-        name of the :data:`~nnlearn.models.energy.acceptance.ACCEPTANCE` registry proposes
-        flipping s_i and accepts with that function of the energy change.
+        ``rule="gibbs"`` sets s_i = 1 with probability 1/(1 + e^{−ΔE_i/T}); any other name
+        of the :data:`~nnlearn.models.energy.acceptance.ACCEPTANCE` registry proposes
+        flipping s_i and accepts with that function of the energy change. ``order``:
+        "random" (a fresh permutation of the units) or "index" (in increasing index).
+        ``states`` of shape (m, n) is returned, changed.
         """
-        units = np.arange(self.n_units) if units is None else units
-        u = rng.random((len(units), states.shape[0]))
-        w = self.weights
-        if rule == "gibbs":
-            for k, i in enumerate(units):
-                gap = states @ w[i] + self.biases[i]
-                states[:, i] = u[k] < expit(gap / T)
-            return states
-        accept = ACCEPTANCE.get(rule)
-        for k, i in enumerate(units):
-            gap = states @ w[i] + self.biases[i]
-            rise = (2.0 * states[:, i] - 1.0) * gap  # E(flipped) − E(current)
-            flip = u[k] < accept(0.0, rise, T)
-            states[flip, i] = 1.0 - states[flip, i]
+        s = check_binary(states, self.n_units)
+        if not isinstance(states, np.ndarray) or s.ndim != 2:
+            raise ValueError(f"states must be an array of shape (m, {self.n_units}) to be "
+                             f"changed in place, got {describe(states)}")
+        temps = np.array([check_temperature(T)])
+        work = np.ascontiguousarray(s, dtype=np.float64)
+        free = np.arange(self.n_units) if units is None else unit_indices(
+            units, self.groups, self.n_units, "units")
+        run_sweeps(work, self.weights, self.biases, temps, rng_from(rng), free, rule, order)
+        if work is not states:
+            states[...] = work
         return states
 
-    def sample(
-        self,
-        n_samples: int,
-        T: float = 1.0,
-        n_sweeps: int = 100,
-        random_state: RandomState = None,
-        rule: str = "gibbs",
-        init: ArrayLike | None = None,
-    ) -> np.ndarray:
+    def sample(self, n_samples: int, T: float = 1.0, n_sweeps: int = 100,
+               random_state: RandomState = None, rule: str = "gibbs",
+               init: ArrayLike | None = None, order: str = "random") -> np.ndarray:
         """Run ``n_samples`` independent chains for ``n_sweeps`` sweeps at temperature T.
 
         Parameters
@@ -254,33 +319,33 @@ class BoltzmannMachine:
         rule : {"gibbs", "metropolis", "boltzmann"}, default "gibbs"
         init : array-like of shape (n_samples, n), optional
             Start states; uniformly random by default.
+        order : {"random", "index"}, default "random"
+            The order of the units within a sweep.
 
         Returns
         -------
         ndarray of shape (n_samples, n)
         """
-        T = check_temperature(T)
-        rng = np.random.default_rng(random_state)
-        states = self._init_states(n_samples, init, rng)
-        for _ in range(n_sweeps):
-            self.sweep(states, T, rng, rule)
+        n_sweeps = check_integer(n_sweeps, "n_sweeps", minimum=0)
+        temps = np.full(n_sweeps, check_temperature(T))
+        rng = rng_from(random_state)
+        states = self._init_states(check_integer(n_samples, "n_samples", minimum=1), init, rng)
+        run_sweeps(states, self.weights, self.biases, temps, rng, np.arange(self.n_units),
+                   rule, order)
         return states
 
     def _init_states(self, n: int, init: ArrayLike | None, rng: np.random.Generator) -> np.ndarray:
         if init is None:
             return (rng.random((n, self.n_units)) < 0.5).astype(np.float64)
-        s = check_binary(init, self.n_units, "init")
-        return np.atleast_2d(s).copy()
+        s = np.atleast_2d(check_binary(init, self.n_units, "init"))
+        if len(s) != n:
+            raise ValueError(f"init must have {n} rows (one per chain), got {len(s)}")
+        return np.array(s, dtype=np.float64, order="C")
 
-    def anneal(
-        self,
-        schedule: str | Callable[[int], float] | ArrayLike = "geometric",
-        n_sweeps: int | None = 100,
-        n_chains: int = 1,
-        rule: str = "metropolis",
-        random_state: RandomState = None,
-        **schedule_options: Any,
-    ) -> AnnealResult:
+    def anneal(self, schedule: str | Callable[[int], float] | ArrayLike = "geometric",
+               n_sweeps: int | None = 100, n_chains: int = 1, rule: str = "metropolis",
+               random_state: RandomState = None, order: str = "random",
+               **schedule_options: Any) -> AnnealResult:
         """Simulated annealing: one sweep at each temperature T_k of the schedule.
 
         Parameters
@@ -295,20 +360,33 @@ class BoltzmannMachine:
             Independent runs at once.
         rule : str, default "metropolis"
         random_state : int, Generator or None, default None
+        order : {"random", "index"}, default "random"
 
         Returns
         -------
         AnnealResult
         """
         temps = temperatures(schedule, n_sweeps, **schedule_options)
-        rng = np.random.default_rng(random_state)
-        states = self._init_states(n_chains, None, rng)
-        trace = np.empty((temps.size + 1, n_chains))
-        trace[0] = self._energy(states)
-        for k, T in enumerate(temps):
-            self.sweep(states, float(T), rng, rule)
-            trace[k + 1] = self._energy(states)
+        rng = rng_from(random_state)
+        states = self._init_states(check_integer(n_chains, "n_chains", minimum=1), None, rng)
+        start = self._energy(states)
+        sweeps = run_sweeps(states, self.weights, self.biases, temps, rng,
+                            np.arange(self.n_units), rule, order)
+        trace = np.vstack([start, sweeps.energies.T])
         return AnnealResult(states, trace[-1].copy(), trace, temps)
+
+    # -- completion (in nnlearn.models.energy.boltzmann_completion) ---------------------------
+    def complete(self, patterns: ArrayLike, clamp: Units, **options: Any) -> np.ndarray:
+        """Clamp the ``clamp`` units to ``patterns`` and anneal the others; the final states,
+        shape (m, n_units) (see :func:`~nnlearn.models.energy.boltzmann_completion.complete`
+        for the options)."""
+        return completion.complete(self, patterns, clamp, **options)
+
+    def completion_accuracy(self, patterns: ArrayLike, inputs: Units = "input",
+                            outputs: Units = "output", **options: Any) -> float:
+        """The fraction of completions of ``inputs`` that reproduce the patterns' ``outputs``
+        (:func:`~nnlearn.models.energy.boltzmann_completion.completion_accuracy`)."""
+        return completion.completion_accuracy(self, patterns, inputs, outputs, **options)
 
     # -- learning (the rules live in nnlearn.models.energy.boltzmann_learning) ------------------
     def kl_gradient(

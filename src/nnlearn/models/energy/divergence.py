@@ -6,6 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import rel_entr
 
+from nnlearn.checks import check_real_array
 from nnlearn.equations import implements
 
 
@@ -36,8 +37,8 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> float:
     >>> round(kl_divergence([0.5, 0.5], [0.9, 0.1]), 4)
     0.5108
     """
-    p = np.asarray(p, dtype=np.float64)
-    q = np.asarray(q, dtype=np.float64)
+    p = check_real_array(p, "p", dtype=np.float64)
+    q = check_real_array(q, "q", dtype=np.float64)
     if p.shape != q.shape or p.ndim != 1:
         raise ValueError(f"p and q must be 1-D of the same shape, got {p.shape} and {q.shape}")
     for name, d in (("p", p), ("q", q)):
