@@ -9,9 +9,12 @@ import numpy as np
 from nnlearn import activations
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_real
 from nnlearn.equations import implements
-from nnlearn.layers.module import Parameter, register_layer
+from nnlearn.layers.lstm_kernels import LSTMCell
+from nnlearn.layers.module import register_layer
 from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.sequence import State, Weights
 
 TEST = "tests/test_recurrent_lstm.py"
 COURSE = f"{TEST}::test_course_lstm_matches_numpy_equations"
@@ -94,6 +97,7 @@ class LSTM(Recurrent):
     """
 
     state_names = ("h", "c")
+    n_blocks = 4
 
     def __init__(
         self,
@@ -106,21 +110,21 @@ class LSTM(Recurrent):
         forget_bias: float = 1.0,
         init: str | Any = "glorot_uniform",
         truncate: int | None = None,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
         if variant not in VARIANTS:
             raise ValueError(f"LSTM: variant must be one of {sorted(VARIANTS)}, got {variant!r}")
         super().__init__(input_size, hidden_size, output_size, output_activation, bias, init,
-                         truncate)
+                         truncate, num_layers, bidirectional, dropout)
         self.variant = variant
         cell_input, cell_output = VARIANTS[variant]
         self.cell_input_activation = activations.get(cell_input)
         self.cell_output_activation = activations.get(cell_output)
-        self.forget_bias = float(forget_bias)
-        width = 4 * self.n_hidden
-        self.weight_input = Parameter(np.zeros((self.n_in, width)))
-        self.weight_hidden = Parameter(np.zeros((self.n_hidden, width)))
-        self.bias = Parameter(np.zeros(width)) if bias else None
+        self.forget_bias = check_real(forget_bias, "forget_bias")
+        self._add_layers()
         self._add_readout()
         self.reset_parameters(random_state)
 
@@ -128,27 +132,33 @@ class LSTM(Recurrent):
         return {**super().config(), "variant": self.variant, "forget_bias": self.forget_bias}
 
     def reset_parameters(self, random_state: int | np.random.Generator | None = None) -> None:
-        """Draw the weights from ``init``; biases zero except the forget gate's."""
+        """Draw the weights from ``init``; biases zero except the forget gates'."""
         super().reset_parameters(random_state)
-        if self.bias is not None:
-            self.bias.data[self.n_hidden : 2 * self.n_hidden] = self.forget_bias
+        for layer in range(self.num_layers):
+            for direction in range(self.n_directions):
+                bias = self.layer_weights(layer, direction)[2]
+                if bias is not None:
+                    bias.data[self.n_hidden : 2 * self.n_hidden] = self.forget_bias
 
     @property
     def state_sizes(self) -> tuple[int, ...]:
         return (self.n_hidden, self.n_hidden)
 
-    def step(self, u: Tensor, state: tuple[Tensor, ...]) -> tuple[tuple[Tensor, ...], Tensor]:
+    def cell_step(self, u: Tensor, state: State, weights: Weights) -> State:
         """The gates from [u(n+1); h(n)], then c(n+1) and h(n+1)."""
+        weight_input, weight_hidden, bias = weights
         h, c = state
         n = self.n_hidden
-        potential = ops.linear(u, self.weight_input, self.bias) + ops.linear(h, self.weight_hidden)
+        potential = ops.linear(u, weight_input, bias) + ops.linear(h, weight_hidden)
         gate_input = ops.sigmoid(potential[:, :n])
         gate_forget = ops.sigmoid(potential[:, n : 2 * n])
         cell_input = self.cell_input_activation(potential[:, 2 * n : 3 * n])
         gate_output = ops.sigmoid(potential[:, 3 * n :])
         c = gate_forget * c + gate_input * cell_input
-        h = gate_output * self.cell_output_activation(c)
-        return (h, c), self.readout(h)
+        return gate_output * self.cell_output_activation(c), c
+
+    def cell(self) -> LSTMCell:
+        return LSTMCell(course=self.variant == "course")
 
     def extra_repr(self) -> str:
         return f"{super().extra_repr()}, variant={self.variant!r}"

@@ -11,7 +11,9 @@ from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter, register_layer
-from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.recurrent import Recurrent, check_flag
+from nnlearn.layers.rnn_kernels import ACTIVATION_CODES, RNNCell
+from nnlearn.layers.sequence import State, Weights, unroll
 
 TEST = "tests/test_recurrent_rnn.py"
 
@@ -105,21 +107,23 @@ class RNN(Recurrent):
         bias: bool = True,
         init: str | Any = "glorot_uniform",
         truncate: int | None = None,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
-        if feedback and output_size is None:
-            raise ValueError(
-                "RNN: feedback=True feeds the readout y(n−1) back, so it needs output_size; "
-                "got output_size=None"
-            )
         super().__init__(input_size, hidden_size, output_size, output_activation, bias, init,
-                         truncate)
+                         truncate, num_layers, bidirectional, dropout)
         self.activation = activations.get(activation)
-        self.feedback = bool(feedback)
+        self.feedback = check_flag(feedback, "feedback")
+        if self.feedback and (output_size is None or self.num_layers > 1 or self.bidirectional):
+            raise ValueError(
+                "RNN: feedback=True feeds the readout y(n−1) back into the one layer, so it "
+                f"needs output_size, num_layers=1 and bidirectional=False; got output_size="
+                f"{output_size}, num_layers={self.num_layers}, bidirectional={self.bidirectional}"
+            )
         self.state_names = ("x", "y") if self.feedback else ("x",)
-        self.weight_input = Parameter(np.zeros((self.n_in, self.n_hidden)))
-        self.weight_hidden = Parameter(np.zeros((self.n_hidden, self.n_hidden)))
-        self.bias = Parameter(np.zeros(self.n_hidden)) if bias else None
+        self._add_layers()
         if self.feedback:
             self.weight_feedback = Parameter(np.zeros((self.n_out, self.n_hidden)))
         self._add_readout()
@@ -132,15 +136,29 @@ class RNN(Recurrent):
     def state_sizes(self) -> tuple[int, ...]:
         return (self.n_hidden, self.n_out) if self.feedback else (self.n_hidden,)
 
-    def step(self, u: Tensor, state: tuple[Tensor, ...]) -> tuple[tuple[Tensor, ...], Tensor]:
-        """x(n) = σ(W x(n−1) + W^in u(n) [+ W^fb y(n−1)] + b) and y(n) from it."""
-        potential = ops.linear(u, self.weight_input, self.bias) + ops.linear(
-            state[0], self.weight_hidden)
+    def cell_step(self, u: Tensor, state: State, weights: Weights) -> State:
+        """x(n) = σ(W x(n−1) + W^in u(n) [+ W^fb y(n−1)] + b), and with feedback y(n)."""
+        weight_input, weight_hidden, bias = weights
+        potential = ops.linear(u, weight_input, bias) + ops.linear(state[0], weight_hidden)
         if self.feedback:
             potential = potential + ops.linear(state[1], self.weight_feedback)
         x = self.activation(potential)
-        y = self.readout(x)
-        return ((x, y) if self.feedback else (x,)), y
+        return (x, self.readout(x)) if self.feedback else (x,)
+
+    def cell(self) -> RNNCell | None:
+        """The compiled loops, for σ among :data:`~nnlearn.layers.rnn_kernels.ACTIVATION_CODES`
+        (PyTorch's tanh and relu, the logistic, the identity) without output feedback."""
+        known = self.activation.name in ACTIVATION_CODES and not self.activation.options
+        return RNNCell(self.activation.name) if known and not self.feedback else None
+
+    def outputs(self, x: Tensor, initial: list[State]) -> tuple[Tensor, list[State]]:
+        """With feedback the readout is part of the step: the outputs are the y(n)."""
+        if not self.feedback:
+            return super().outputs(x, initial)
+        weights = self.layer_weights(0, 0)
+        states = unroll(lambda u, state: self.cell_step(u, state, weights), x, initial[0],
+                        False, self.truncate)
+        return ops.stack([y for _, y in states], axis=1), [states[-1]]
 
     def extra_repr(self) -> str:
         feedback = ", feedback=True" if self.feedback else ""

@@ -1,0 +1,177 @@
+"""A recurrent layer's pass over a whole sequence, unrolled op by op or as one primitive.
+
+Unrolled (:func:`unroll`), every time step adds its operations to the autodiff graph and
+``backward()`` through them is backpropagation through time: the course's definition,
+differentiable to any order, and what the engine runs for any cell. It is slow: an LSTM
+step is about fourteen nodes, each paying Python's dispatch forward and backward.
+
+:func:`sequence` computes the same values and gradients as one node for the whole
+sequence of one layer and direction: the input projection u(n) W^in + b for all steps
+in one product, the time loop and the BPTT recursion as compiled loops around one BLAS
+call per step (a cell's kernels: :class:`~nnlearn.layers.rnn_kernels.RNNCell`,
+:class:`~nnlearn.layers.lstm_kernels.LSTMCell`), and each weight gradient as one
+product over all steps at once, ∂L/∂W = Σ_n x(n−1)ᵀ δa(n). When the gradient itself is
+recorded (``create_graph=True``, for a Hessian), its rule replays the steps unrolled and
+returns their recorded gradients, so the primitive is differentiable to any order too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+
+from nnlearn.autodiff import ops
+from nnlearn.autodiff.backprop import backpropagate
+from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+
+State = tuple[Tensor, ...]
+Weights = tuple[Tensor, Tensor, Tensor | None]  # weight_input, weight_hidden, bias
+Step = Callable[[Tensor, State, Weights], State]
+
+
+class Cell(Protocol):
+    """The compiled loops of a cell (:class:`RNNCell`, :class:`LSTMCell`), on arrays."""
+
+    n_parts: int
+
+    def forward(self, inputs: np.ndarray, weight: np.ndarray,
+                initial: list[np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]: ...
+
+    def backward(self, grad_states: np.ndarray, states: np.ndarray,
+                 saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
+                 truncate: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+def unroll(step: Callable[[Tensor, State], State], x: Tensor, initial: State, reverse: bool,
+           truncate: int | None) -> list[State]:
+    """The states after each step, in the order the steps are taken, op by op.
+
+    Parameters
+    ----------
+    step : callable
+        ``step(u, state)`` → the next state, for u of shape (n_samples, input_size).
+    x : Tensor of shape (n_samples, n_steps, input_size)
+    initial : tuple of Tensors
+        The state before the first step.
+    reverse : bool
+        Read the sequence from its last step to its first.
+    truncate : int or None
+        Truncated BPTT: the state is detached from the graph every ``truncate`` steps.
+    """
+    order = range(x.shape[1] - 1, -1, -1) if reverse else range(x.shape[1])
+    state, states = initial, []
+    for count, n in enumerate(order):
+        if truncate is not None and count and count % truncate == 0:
+            state = tuple(part.detach() for part in state)
+        state = step(x[:, n], state)
+        states.append(state)
+    return states
+
+
+def time_major(batch_first: np.ndarray, reverse: bool) -> np.ndarray:
+    """(..., n_samples, n_steps, f) → (..., n_steps, n_samples, f), contiguous: the layout of
+    the compiled loops, the steps in the order they are taken (last first when ``reverse``)."""
+    steps = np.swapaxes(batch_first, -3, -2)
+    return np.ascontiguousarray(steps[..., ::-1, :, :] if reverse else steps)
+
+
+def batch_first(time_major: np.ndarray, reverse: bool) -> np.ndarray:
+    """The inverse of :func:`time_major`."""
+    steps = time_major[..., ::-1, :, :] if reverse else time_major
+    return np.ascontiguousarray(np.swapaxes(steps, -3, -2))
+
+
+def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights,
+             reverse: bool = False, truncate: int | None = None) -> Tensor:
+    """One layer and direction over whole sequences, as one primitive.
+
+    Parameters
+    ----------
+    cell : Cell
+        The compiled loops.
+    step : callable
+        ``step(u, state, weights)``, the same cell op by op (for the recorded gradients).
+    x : Tensor of shape (n_samples, n_steps, input_size)
+    initial : tuple of Tensors of shape (n_samples, hidden_size)
+        The state before the first step (``cell.n_parts`` parts).
+    weights : (weight_input, weight_hidden, bias)
+        Of shapes (input_size, width), (hidden_size, width) and (width,) or None, where
+        width is hidden_size times the cell's number of blocks.
+    reverse, truncate
+        As :func:`unroll`.
+
+    Returns
+    -------
+    Tensor of shape (n_parts, n_samples, n_steps, hidden_size)
+        Every part of the state after every step, in time order (index n is the state
+        after reading u(n), whichever the direction).
+    """
+    weight_input, weight_hidden, bias = weights
+    inputs = [x, *initial, weight_input, weight_hidden] + ([] if bias is None else [bias])
+    if len({t.dtype for t in inputs}) != 1:
+        raise TypeError(f"sequence: inputs, state and weights must share one dtype, got "
+                        f"{sorted({str(t.dtype) for t in inputs})}")
+    steps = time_major(x.data, reverse)  # u(n), step by step: (n_steps, n_samples, input_size)
+    n_steps, n_samples, n_in = steps.shape
+    rows = Tensor(steps.reshape(-1, n_in))  # one row per step and sample
+    width = weight_hidden.shape[1]
+    shift = np.zeros((width, 1), x.dtype) if bias is None else bias.data[:, None]
+    stacked = np.hstack([shift, weight_input.data.T, weight_hidden.data.T])  # W = [b, W^in, W^h]
+    states, saved = cell.forward(steps, stacked, [part.data for part in initial])
+    first_order: dict[str, Any] = {}  # of the latest g: the errors of the potentials
+    recorded: dict[str, Any] = {}  # of the latest g, when the gradient is recorded
+
+    def backward(g: Tensor) -> dict[str, Any]:
+        """δa(n) for every step, as rows (n_steps · n_samples, width), and ∂L/∂initial."""
+        if first_order.get("g") is not g:
+            deltas, grad_initial = cell.backward(time_major(g.data, reverse), states, saved,
+                                                 weight_hidden.data, truncate or 0)
+            first_order.update(g=g, delta=Tensor(deltas.reshape(n_steps * n_samples, -1)),
+                               initial=grad_initial)
+        return first_order
+
+    def input_rule(g: Tensor) -> Tensor:
+        """∂L/∂u(n) = δa(n) (W^in)ᵀ, back in the input's layout."""
+        grad = np.dot(backward(g)["delta"].data, weight_input.data.T)
+        return Tensor(batch_first(grad.reshape(n_steps, n_samples, n_in), reverse))
+
+    def initial_rule(part: int) -> Callable[[Tensor], Tensor]:
+        return lambda g: Tensor(backward(g)["initial"][part])
+
+    # the rows x(n − 1) of every step n: each weight gradient is one product over all steps
+    previous = Tensor(states[0, :n_steps].reshape(n_steps * n_samples, -1))
+    rules = [input_rule, *(initial_rule(k) for k in range(len(initial))),
+             lambda g: ops.weight_gradient(rows, backward(g)["delta"]),
+             lambda g: ops.weight_gradient(previous, backward(g)["delta"]),
+             lambda g: ops.bias_gradient(backward(g)["delta"])]
+
+    def gradients_recorded(g: Tensor) -> list[Tensor]:
+        """The gradients of the unrolled steps, recorded (differentiable again)."""
+        if recorded.get("g") is not g:
+            # one node per input, so that an input given twice (h(0) = c(0)) gets each share
+            proxies = [ops.reshape(t, t.shape) for t in inputs]
+            parts, (wi, wh, *b) = proxies[1 : 1 + len(initial)], proxies[1 + len(initial) :]
+            replay = (wi, wh, b[0] if b else None)
+            unrolled = unroll(lambda u, state: step(u, state, replay), proxies[0], tuple(parts),
+                              reverse, truncate)
+            found = backpropagate(_pack(unrolled, reverse), g, proxies, create_graph=True)
+            recorded.update(g=g, grads=[found.get(p, Tensor(np.zeros_like(p.data)))
+                                        for p in proxies])
+        return recorded["grads"]
+
+    def edge(k: int, t: Tensor) -> tuple[Tensor, Callable[[Tensor, Tensor], Any]]:
+        def vjp(g: Tensor, out: Tensor) -> Any:
+            return gradients_recorded(g)[k] if is_grad_enabled() else rules[k](g)
+
+        return t, vjp
+
+    return record(batch_first(states[:, 1:], reverse), *(edge(k, t) for k, t in enumerate(inputs)))
+
+
+def _pack(states: Sequence[State], reverse: bool) -> Tensor:
+    """The unrolled states in :func:`sequence`'s layout (n_parts, n_samples, n_steps, size)."""
+    ordered = states[::-1] if reverse else states
+    return ops.stack([ops.stack([state[k] for state in ordered], axis=1)
+                      for k in range(len(ordered[0]))], axis=0)
