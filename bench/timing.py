@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 
 def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
@@ -23,17 +23,21 @@ def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
 
 
 def median_of(repeats: int, *runs: Callable[[], object],
-              clock: Callable[[], float] = time.perf_counter) -> list[float]:
+              clock: Callable[[], float] | Sequence[Callable[[], float]] = time.perf_counter,
+              ) -> list[float]:
     """The median of ``repeats`` interleaved timed runs of each function, in seconds of
-    ``clock`` (robust to the outliers a shared machine produces in both directions).
+    ``clock`` (one for all runs, or one per run), robust to the outliers a shared machine
+    produces in both directions.
 
-    ``clock=time.process_time`` counts the CPU time of this process (all its threads) alone:
-    on a loaded machine, wall time also counts the time other jobs held the processor.
+    ``time.thread_time`` counts the CPU time of the calling thread alone, where a library
+    on one thread computes: on a loaded machine, wall time also counts the time other jobs
+    held the processor, and the process's CPU time the threads other libraries left behind.
     """
+    clocks = list(clock) if isinstance(clock, Sequence) else [clock] * len(runs)
     times: list[list[float]] = [[] for _ in runs]
     for _ in range(repeats):
         for i, run in enumerate(runs):
-            start = clock()
+            start = clocks[i]()
             run()
-            times[i].append(clock() - start)
+            times[i].append(clocks[i]() - start)
     return [statistics.median(t) for t in times]

@@ -17,8 +17,8 @@ import numpy as np
 
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
-from nnlearn.layers.gate_math import flushed, sigmoid, tanh
-from nnlearn.layers.step_layout import transpose_into
+from nnlearn.layers.gate_math import ONE, flushed, sigmoid, tanh
+from nnlearn.layers.step_layout import carve, transpose_into
 
 
 @compiled
@@ -42,8 +42,10 @@ def lstm_forward(inputs: np.ndarray, weight: np.ndarray, course: bool, tiny: flo
         The course's variant (φ = σ, ψ = identity) instead of PyTorch's.
     tiny : float
         The smallest normal number of the arrays' type: c and h below it are flushed to 0.
-    hidden, cells : arrays of shape (n_steps + 1, n_samples, hidden_size)
-        h(n) and c(n) as rows; step 0 holds the initial state, the loop fills the rest.
+    hidden : array of shape (n_steps + 1, n_samples, hidden_size)
+        h(n) as rows; step 0 holds the initial state, the loop fills the rest.
+    cells : array of shape (n_steps + 1, hidden_size · n_samples)
+        c(n) as columns; step 0 holds the initial cell, the loop fills the rest.
     gates : array of shape (n_steps, 4 hidden_size · n_samples)
         Filled with the columns of the four activated blocks (g^in, g^forget, u, g^out).
     squashed : array of shape (n_steps, hidden_size · n_samples)
@@ -56,12 +58,9 @@ def lstm_forward(inputs: np.ndarray, weight: np.ndarray, course: bool, tiny: flo
     # x = [1; u; h] holds h(n) in its last rows
     flat_x = np.ones((1 + n_in + size) * n_samples, inputs.dtype)
     flat_potential = np.empty(width * n_samples, inputs.dtype)
-    flat_c = np.empty(block, inputs.dtype)
     x, potential = flat_x.reshape((-1, n_samples)), flat_potential.reshape((width, n_samples))
     u, h, flat_h = x[1 : 1 + n_in], x[1 + n_in :], flat_x[(1 + n_in) * n_samples :]
-    c = flat_c.reshape((size, n_samples))
     transpose_into(h, hidden[0])
-    transpose_into(c, cells[0])
     for n in range(n_steps):
         transpose_into(u, inputs[n])
         np.dot(weight, x, potential)
@@ -76,39 +75,41 @@ def lstm_forward(inputs: np.ndarray, weight: np.ndarray, course: bool, tiny: flo
                 g[i] = tanh(flat_potential[i])
         for i in range(3 * block, 4 * block):  # output gate
             g[i] = sigmoid(flat_potential[i])
+        c_old, c, out = cells[n], cells[n + 1], squashed[n]
         for i in range(block):
-            flat_c[i] = flushed(g[block + i] * flat_c[i] + g[i] * g[2 * block + i], tiny)
-        out = squashed[n]
+            c[i] = flushed(g[block + i] * c_old[i] + g[i] * g[2 * block + i], tiny)
         if course:
-            out[:] = flat_c
+            out[:] = c
         else:
             for i in range(block):
-                out[i] = tanh(flat_c[i])
+                out[i] = tanh(c[i])
         for i in range(block):
             flat_h[i] = flushed(g[3 * block + i] * out[i], tiny)
         transpose_into(hidden[n + 1], h)
-        transpose_into(cells[n + 1], c)
 
 
 @compiled
-def lstm_backward(grad_hidden: np.ndarray, grad_cells: np.ndarray, weight_hidden: np.ndarray,
+def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden: np.ndarray,
                   cells: np.ndarray, gates: np.ndarray, squashed: np.ndarray, course: bool,
                   tiny: float, truncate: int, deltas: np.ndarray, grad_h: np.ndarray,
                   grad_c: np.ndarray) -> None:
     """Backpropagation through time, for n = n_steps − 1, ..., 0:
 
-        δh = ∂L/∂h(n+1) + Wᵀ δa(n+1),         δc = ∂L/∂c(n+1) + δc(n+2) ⊙ g^forget(n+1)
+        δh = ∂L/∂h(n+1) + Wᵀ δa(n+1),         δc = δc(n+2) ⊙ g^forget(n+1)
                                                       + δh ⊙ g^out ⊙ ψ'(c(n+1))
         δa_o = δh ⊙ ψ(c) ⊙ σ',  δa_i = δc ⊙ u ⊙ σ',  δa_f = δc ⊙ c(n) ⊙ σ',  δa_u = δc ⊙ g^in ⊙ φ'
 
-    with σ' = g(1 − g) of each gate, φ' = 1 − u² (or u(1 − u)), ψ' = 1 − ψ(c)² (or 1).
+    with σ' = g(1 − g) of each gate, φ' = 1 − u² (or u(1 − u)), ψ' = 1 − ψ(c)² (or 1), and
+    δc(n_steps + 1) ⊙ g^forget replaced by ∂L/∂c(n_steps), the error of the final cell.
     With ``truncate = k > 0`` no error passes from step n to n − 1 where n is a multiple
     of k (truncated BPTT: the state was detached there).
 
     Parameters
     ----------
-    grad_hidden, grad_cells : arrays of shape (n_steps, n_samples, hidden_size)
-        ∂L/∂h(n+1) and ∂L/∂c(n+1) from outside the layer, as rows.
+    grad_hidden : array of shape (n_samples, n_steps, hidden_size)
+        ∂L/∂h(n+1) from outside the layer, in the order of the steps.
+    grad_cell : array of shape (n_samples, hidden_size)
+        ∂L/∂c(n_steps), the error of the final cell.
     weight_hidden : array of shape (hidden_size, 4 hidden_size)
         Wᵀ, contiguous.
     cells, gates, squashed : the arrays the forward pass filled
@@ -122,37 +123,36 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cells: np.ndarray, weight_hidden
     grad_h, grad_c : arrays of shape (n_samples, hidden_size)
         Filled with ∂L/∂h(0) and ∂L/∂c(0).
     """
-    n_steps, n_samples, size = grad_hidden.shape
+    n_samples, n_steps, size = grad_hidden.shape
     block = size * n_samples
     flat_delta = np.empty(4 * block, deltas.dtype)  # flat buffers, 2-d views (as forward)
     flat_dh, flat_dc = np.empty(block, deltas.dtype), np.empty(block, deltas.dtype)
-    carry_h, carry_c = np.zeros(block, deltas.dtype), np.zeros(block, deltas.dtype)
-    c_previous = np.empty(block, deltas.dtype)
+    carry_h, carry_c = np.zeros(block, deltas.dtype), np.empty(block, deltas.dtype)
     delta, columns_h = flat_delta.reshape((4 * size, n_samples)), carry_h.reshape((size, n_samples))
+    columns_c = carry_c.reshape((size, n_samples))
+    transpose_into(columns_c, grad_cell)
     for n in range(n_steps - 1, -1, -1):
-        transpose_into(flat_dh.reshape((size, n_samples)), grad_hidden[n])
-        transpose_into(flat_dc.reshape((size, n_samples)), grad_cells[n])
-        transpose_into(c_previous.reshape((size, n_samples)), cells[n])
-        g, out = gates[n], squashed[n]
+        transpose_into(flat_dh.reshape((size, n_samples)), grad_hidden[:, n])
+        g, out, c_previous = gates[n], squashed[n], cells[n]
         for i in range(block):
             flat_dh[i] += carry_h[i]
-            slope = 1.0 if course else 1.0 - out[i] * out[i]  # ψ'(c)
-            flat_dc[i] += carry_c[i] + flat_dh[i] * g[3 * block + i] * slope
+            slope = ONE if course else ONE - out[i] * out[i]  # ψ'(c)
+            flat_dc[i] = carry_c[i] + flat_dh[i] * g[3 * block + i] * slope
         for i in range(block):
             gate = g[i]  # input gate: δc ⊙ u ⊙ σ'
-            flat_delta[i] = flushed(flat_dc[i] * g[2 * block + i] * gate * (1.0 - gate), tiny)
+            flat_delta[i] = flushed(flat_dc[i] * g[2 * block + i] * gate * (ONE - gate), tiny)
         for i in range(block):
             gate = g[block + i]  # forget gate: δc ⊙ c(n) ⊙ σ'
-            flat_delta[block + i] = flushed(flat_dc[i] * c_previous[i] * gate * (1.0 - gate),
+            flat_delta[block + i] = flushed(flat_dc[i] * c_previous[i] * gate * (ONE - gate),
                                             tiny)
             carry_c[i] = flushed(flat_dc[i] * gate, tiny)
         for i in range(block):
             u = g[2 * block + i]  # cell input: δc ⊙ g^in ⊙ φ'
-            slope = u * (1.0 - u) if course else 1.0 - u * u
+            slope = u * (ONE - u) if course else ONE - u * u
             flat_delta[2 * block + i] = flushed(flat_dc[i] * g[i] * slope, tiny)
         for i in range(block):
             gate = g[3 * block + i]  # output gate: δh ⊙ ψ(c) ⊙ σ'
-            flat_delta[3 * block + i] = flushed(flat_dh[i] * out[i] * gate * (1.0 - gate), tiny)
+            flat_delta[3 * block + i] = flushed(flat_dh[i] * out[i] * gate * (ONE - gate), tiny)
         transpose_into(deltas[n], delta)
         if truncate > 0 and n > 0 and n % truncate == 0:
             carry_h[:] = 0
@@ -162,7 +162,7 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cells: np.ndarray, weight_hidden
             for i in range(block):
                 carry_h[i] = flushed(carry_h[i], tiny)
     transpose_into(grad_h, columns_h)
-    transpose_into(grad_c, carry_c.reshape((size, n_samples)))
+    transpose_into(grad_c, columns_c)
 
 
 class LSTMCell:
@@ -179,37 +179,41 @@ class LSTMCell:
     def __init__(self, course: bool) -> None:
         self.course = course
 
-    def forward(self, inputs: np.ndarray, weight: np.ndarray,
-                initial: list[np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        """The states (2, n_steps + 1, n_samples, hidden_size) — h(n) and c(n), n = 0, ...,
-        n_steps, as rows — and what the backward pass needs.
+    def forward(self, inputs: np.ndarray, weight: np.ndarray, initial: list[np.ndarray],
+                ) -> tuple[np.ndarray, list[np.ndarray], tuple[np.ndarray, ...]]:
+        """The rows h(n), n = 0, ..., n_steps (n_steps + 1, n_samples, hidden_size), the
+        final cell c(n_steps) (n_samples, hidden_size) and what the backward pass needs.
 
         ``inputs`` are the rows u(n) (n_steps, n_samples, input_size), ``weight`` the
         stacked W = [b, W^in, W^h] (4 hidden_size, 1 + input_size + hidden_size),
         ``initial`` h(0) and c(0), each (n_samples, hidden_size).
         """
         n_steps, n_samples, _ = inputs.shape
-        width = len(weight)
-        states = np.empty((2, n_steps + 1, n_samples, width // 4), inputs.dtype)
-        states[:, 0] = initial
-        gates = np.empty((n_steps, width * n_samples), inputs.dtype)
-        squashed = np.empty((n_steps, width // 4 * n_samples), inputs.dtype)
-        lstm_forward(inputs, weight, self.course, np.finfo(inputs.dtype).tiny, states[0],
-                     states[1], gates, squashed)
-        return states, (gates, squashed)
+        size = len(weight) // 4
+        block = size * n_samples
+        hidden, cells, gates, squashed = carve(
+            inputs.dtype, (n_steps + 1, n_samples, size), (n_steps + 1, block),
+            (n_steps, 4 * block), (n_steps, block))
+        hidden[0] = initial[0]
+        cells[0] = initial[1].T.ravel()
+        lstm_forward(inputs, weight, self.course, np.finfo(inputs.dtype).tiny, hidden, cells,
+                     gates, squashed)
+        final_cell = cells[n_steps].reshape(size, n_samples).T
+        return hidden, [final_cell], (cells, gates, squashed)
 
     @implements("lstm_backpropagation_through_time",
                 test="tests/test_recurrent_lstm.py::test_lstm_bptt_is_the_delta_recursion")
-    def backward(self, grad_states: np.ndarray, states: np.ndarray,
-                 saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
-                 truncate: int) -> tuple[np.ndarray, np.ndarray]:
-        """The rows δa(n) (n_steps, n_samples, 4 hidden_size) and ∂L/∂h(0), ∂L/∂c(0)
-        (2, n_samples, hidden_size), given ∂L/∂states[:, 1:]."""
-        gates, squashed = saved
-        n_parts, n_steps, n_samples, size = grad_states.shape
-        deltas = np.empty((n_steps, n_samples, 4 * size), states.dtype)
-        grad_initial = np.empty((n_parts, n_samples, size), states.dtype)
-        lstm_backward(grad_states[0], grad_states[1], np.ascontiguousarray(weight_hidden),
-                      states[1], gates, squashed, self.course, np.finfo(states.dtype).tiny,
-                      truncate, deltas, grad_initial[0], grad_initial[1])
-        return deltas, grad_initial
+    def backward(self, grad_hidden: np.ndarray, grad_finals: list[np.ndarray],
+                 hidden: np.ndarray, saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
+                 truncate: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The rows δa(n) (n_steps, n_samples, 4 hidden_size) and ∂L/∂h(0), ∂L/∂c(0), given
+        ∂L/∂h(n) (n_samples, n_steps, hidden_size, in the order of the steps) and
+        ∂L/∂c(n_steps)."""
+        cells, gates, squashed = saved
+        n_samples, n_steps, size = grad_hidden.shape
+        (deltas,) = carve(hidden.dtype, (n_steps, n_samples, 4 * size))
+        grad_h, grad_c = (np.empty((n_samples, size), hidden.dtype) for _ in range(2))
+        lstm_backward(grad_hidden, grad_finals[0], np.ascontiguousarray(weight_hidden), cells,
+                      gates, squashed, self.course, np.finfo(hidden.dtype).tiny, truncate,
+                      deltas, grad_h, grad_c)
+        return deltas, [grad_h, grad_c]

@@ -192,9 +192,7 @@ class Recurrent(Module):
                             reverse, self.truncate)
             ordered = states[::-1] if reverse else states
             return ops.stack([state[0] for state in ordered], axis=1), states[-1]
-        packed = sequence(cell, self.cell_step, x, initial, weights, reverse, self.truncate)
-        last = 0 if reverse else -1
-        return packed[0], tuple(packed[k][:, last] for k in range(cell.n_parts))
+        return sequence(cell, self.cell_step, x, initial, weights, reverse, self.truncate)
 
     @implements("stacked_recurrent_network", test=f"{TEST}::test_stacked_layers_match_torch")
     @implements("bidirectional_recurrent_network",

@@ -15,8 +15,8 @@ import numpy as np
 
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
-from nnlearn.layers.gate_math import flushed, sigmoid, tanh
-from nnlearn.layers.step_layout import transpose_into
+from nnlearn.layers.gate_math import ONE, ZERO, flushed, sigmoid, tanh
+from nnlearn.layers.step_layout import carve, transpose_into
 
 #: the activations σ the loops know, by registry name: the code the loops branch on
 ACTIVATION_CODES = {"identity": 0, "tanh": 1, "sigmoid": 2, "relu": 3}
@@ -32,7 +32,7 @@ def activate(code: int, a: float) -> float:
     if code == SIGMOID:
         return sigmoid(a)
     if code == RELU:
-        return 0.0 if a < 0 else a  # NaN stays NaN
+        return ZERO if a < 0 else a  # NaN stays NaN
     return a
 
 
@@ -40,12 +40,12 @@ def activate(code: int, a: float) -> float:
 def derivative(code: int, a: float, f: float) -> float:
     """σ'(a) from a and f = σ(a), as the course's table: 1 − f², f(1 − f), [a ≥ 0], 1."""
     if code == TANH:
-        return 1.0 - f * f
+        return ONE - f * f
     if code == SIGMOID:
-        return f * (1.0 - f)
+        return f * (ONE - f)
     if code == RELU:
-        return 1.0 if a >= 0 else 0.0
-    return 1.0
+        return ONE if a >= 0 else ZERO
+    return ONE
 
 
 @compiled
@@ -101,8 +101,8 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
 
     Parameters
     ----------
-    grad_hidden : array of shape (n_steps, n_samples, hidden_size)
-        ∂L/∂x(n+1) from outside the layer, as rows.
+    grad_hidden : array of shape (n_samples, n_steps, hidden_size)
+        ∂L/∂x(n+1) from outside the layer, in the order of the steps.
     weight_hidden : array of shape (hidden_size, hidden_size)
         Wᵀ, contiguous.
     slopes : the columns σ'(a(n+1)) the forward pass filled
@@ -115,12 +115,12 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
     grad_h : array of shape (n_samples, hidden_size)
         Filled with ∂L/∂x(0).
     """
-    n_steps, n_samples, size = grad_hidden.shape
+    n_samples, n_steps, size = grad_hidden.shape
     block = size * n_samples
     flat_delta, carry = np.empty(block, deltas.dtype), np.zeros(block, deltas.dtype)
     delta, columns_carry = flat_delta.reshape((size, n_samples)), carry.reshape((size, n_samples))
     for n in range(n_steps - 1, -1, -1):
-        transpose_into(delta, grad_hidden[n])
+        transpose_into(delta, grad_hidden[:, n])
         slope = slopes[n]
         for i in range(block):
             flat_delta[i] = flushed(slope[i] * (flat_delta[i] + carry[i]), tiny)
@@ -148,10 +148,10 @@ class RNNCell:
     def __init__(self, activation: str) -> None:
         self.code = ACTIVATION_CODES[activation]
 
-    def forward(self, inputs: np.ndarray, weight: np.ndarray,
-                initial: list[np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        """The states (1, n_steps + 1, n_samples, hidden_size) — x(n), n = 0, ..., n_steps,
-        as rows — and what the backward pass needs.
+    def forward(self, inputs: np.ndarray, weight: np.ndarray, initial: list[np.ndarray],
+                ) -> tuple[np.ndarray, list[np.ndarray], tuple[np.ndarray, ...]]:
+        """The rows x(n), n = 0, ..., n_steps (n_steps + 1, n_samples, hidden_size), no
+        other final parts, and what the backward pass needs.
 
         ``inputs`` are the rows u(n) (n_steps, n_samples, input_size), ``weight`` the
         stacked W = [b, W^in, W^h] (hidden_size, 1 + input_size + hidden_size),
@@ -159,23 +159,23 @@ class RNNCell:
         """
         n_steps, n_samples, _ = inputs.shape
         size = len(weight)
-        states = np.empty((1, n_steps + 1, n_samples, size), inputs.dtype)
-        states[0, 0] = initial[0]
-        slopes = np.empty((n_steps, size * n_samples), inputs.dtype)
-        rnn_forward(inputs, weight, self.code, np.finfo(inputs.dtype).tiny, states[0], slopes)
-        return states, (slopes,)
+        hidden, slopes = carve(inputs.dtype, (n_steps + 1, n_samples, size),
+                               (n_steps, size * n_samples))
+        hidden[0] = initial[0]
+        rnn_forward(inputs, weight, self.code, np.finfo(inputs.dtype).tiny, hidden, slopes)
+        return hidden, [], (slopes,)
 
     @implements("backpropagation_through_time",
                 test="tests/test_recurrent_rnn.py::test_bptt_is_the_delta_recursion_through_time")
-    def backward(self, grad_states: np.ndarray, states: np.ndarray,
-                 saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
-                 truncate: int) -> tuple[np.ndarray, np.ndarray]:
-        """The rows δa(n) (n_steps, n_samples, hidden_size) and ∂L/∂x(0) (1, n_samples,
-        hidden_size), given ∂L/∂states[:, 1:]."""
+    def backward(self, grad_hidden: np.ndarray, grad_finals: list[np.ndarray],
+                 hidden: np.ndarray, saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
+                 truncate: int) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The rows δa(n) (n_steps, n_samples, hidden_size) and ∂L/∂x(0), given ∂L/∂x(n)
+        (n_samples, n_steps, hidden_size, in the order of the steps)."""
         (slopes,) = saved
-        n_parts, n_steps, n_samples, size = grad_states.shape
-        deltas = np.empty((n_steps, n_samples, size), states.dtype)
-        grad_initial = np.empty((n_parts, n_samples, size), states.dtype)
-        rnn_backward(grad_states[0], np.ascontiguousarray(weight_hidden), slopes,
-                     np.finfo(states.dtype).tiny, truncate, deltas, grad_initial[0])
-        return deltas, grad_initial
+        n_samples, n_steps, size = grad_hidden.shape
+        (deltas,) = carve(hidden.dtype, (n_steps, n_samples, size))
+        grad_h = np.empty((n_samples, size), hidden.dtype)
+        rnn_backward(grad_hidden, np.ascontiguousarray(weight_hidden), slopes,
+                     np.finfo(hidden.dtype).tiny, truncate, deltas, grad_h)
+        return deltas, [grad_h]

@@ -25,6 +25,7 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.backprop import backpropagate
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+from nnlearn.layers.step_layout import carve
 
 State = tuple[Tensor, ...]
 Weights = tuple[Tensor, Tensor, Tensor | None]  # weight_input, weight_hidden, bias
@@ -32,16 +33,26 @@ Step = Callable[[Tensor, State, Weights], State]
 
 
 class Cell(Protocol):
-    """The compiled loops of a cell (:class:`RNNCell`, :class:`LSTMCell`), on arrays."""
+    """The compiled loops of a cell (:class:`RNNCell`, :class:`LSTMCell`), on arrays.
+
+    ``forward(inputs, weight, initial)`` takes the rows u(n) (n_steps, n_samples,
+    input_size), the stacked W = [b, W^in, W^h] and the initial state parts (n_samples,
+    size) and returns the rows h(n) for n = 0, ..., n_steps (n_steps + 1, n_samples,
+    hidden_size), the final values of the other parts (c for the LSTM) and what the
+    backward pass needs. ``backward(grad_hidden, grad_finals, hidden, saved,
+    weight_hidden, truncate)`` takes ∂L/∂h(n) (n_samples, n_steps, hidden_size, in the
+    order of the steps) and ∂L/∂(the other final parts) and returns the rows δa(n)
+    (n_steps, n_samples, width) and ∂L/∂(every initial part).
+    """
 
     n_parts: int
 
-    def forward(self, inputs: np.ndarray, weight: np.ndarray,
-                initial: list[np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]: ...
+    def forward(self, inputs: np.ndarray, weight: np.ndarray, initial: list[np.ndarray],
+                ) -> tuple[np.ndarray, list[np.ndarray], tuple[np.ndarray, ...]]: ...
 
-    def backward(self, grad_states: np.ndarray, states: np.ndarray,
-                 saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
-                 truncate: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def backward(self, grad_hidden: np.ndarray, grad_finals: list[np.ndarray],
+                 hidden: np.ndarray, saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
+                 truncate: int) -> tuple[np.ndarray, list[np.ndarray]]: ...
 
 
 def unroll(step: Callable[[Tensor, State], State], x: Tensor, initial: State, reverse: bool,
@@ -71,20 +82,26 @@ def unroll(step: Callable[[Tensor, State], State], x: Tensor, initial: State, re
 
 
 def time_major(batch_first: np.ndarray, reverse: bool) -> np.ndarray:
-    """(..., n_samples, n_steps, f) → (..., n_steps, n_samples, f), contiguous: the layout of
-    the compiled loops, the steps in the order they are taken (last first when ``reverse``)."""
-    steps = np.swapaxes(batch_first, -3, -2)
-    return np.ascontiguousarray(steps[..., ::-1, :, :] if reverse else steps)
+    """(n_samples, n_steps, f) → (n_steps, n_samples, f), a new array: the layout of the
+    compiled loops, the steps in the order they are taken (last first when ``reverse``)."""
+    steps = np.swapaxes(batch_first, 0, 1)
+    return _copy(steps[::-1] if reverse else steps)
 
 
 def batch_first(time_major: np.ndarray, reverse: bool) -> np.ndarray:
     """The inverse of :func:`time_major`."""
-    steps = time_major[..., ::-1, :, :] if reverse else time_major
-    return np.ascontiguousarray(np.swapaxes(steps, -3, -2))
+    return _copy(np.swapaxes(time_major[::-1] if reverse else time_major, 0, 1))
+
+
+def _copy(a: np.ndarray) -> np.ndarray:
+    """A contiguous copy of ``a``, in memory that :func:`carve` reuses."""
+    (out,) = carve(a.dtype, a.shape)
+    out[...] = a
+    return out
 
 
 def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights,
-             reverse: bool = False, truncate: int | None = None) -> Tensor:
+             reverse: bool = False, truncate: int | None = None) -> tuple[Tensor, State]:
     """One layer and direction over whole sequences, as one primitive.
 
     Parameters
@@ -95,7 +112,7 @@ def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights
         ``step(u, state, weights)``, the same cell op by op (for the recorded gradients).
     x : Tensor of shape (n_samples, n_steps, input_size)
     initial : tuple of Tensors of shape (n_samples, hidden_size)
-        The state before the first step (``cell.n_parts`` parts).
+        The state before the first step (``cell.n_parts`` parts, h first).
     weights : (weight_input, weight_hidden, bias)
         Of shapes (input_size, width), (hidden_size, width) and (width,) or None, where
         width is hidden_size times the cell's number of blocks.
@@ -104,10 +121,26 @@ def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights
 
     Returns
     -------
-    Tensor of shape (n_parts, n_samples, n_steps, hidden_size)
-        Every part of the state after every step, in time order (index n is the state
-        after reading u(n), whichever the direction).
+    outputs : Tensor of shape (n_samples, n_steps, hidden_size)
+        h(n) after every step, in time order (whichever the direction).
+    final : tuple of Tensors of shape (n_samples, hidden_size)
+        The state after the last step taken.
     """
+    packed = _sequence_packed(cell, step, x, initial, weights, reverse, truncate)
+    n_samples, n_steps = x.shape[:2]
+    size = weights[1].shape[0]
+    n_outputs = n_samples * n_steps * size
+    outputs = packed[:n_outputs].reshape(n_samples, n_steps, size)
+    others = (packed[n_outputs + k * n_samples * size : n_outputs + (k + 1) * n_samples * size]
+              .reshape(n_samples, size) for k in range(cell.n_parts - 1))
+    return outputs, (outputs[:, 0 if reverse else -1], *others)
+
+
+def _sequence_packed(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights,
+                     reverse: bool, truncate: int | None) -> Tensor:
+    """:func:`sequence`'s primitive. Its value is one flat vector: the outputs h(n) in time
+    order (n_samples, n_steps, hidden_size), then the final values of the other parts (c
+    for the LSTM), so that one node holds them all and one rule gets all their gradients."""
     weight_input, weight_hidden, bias = weights
     inputs = [x, *initial, weight_input, weight_hidden] + ([] if bias is None else [bias])
     if len({t.dtype for t in inputs}) != 1:
@@ -116,18 +149,28 @@ def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights
     steps = time_major(x.data, reverse)  # u(n), step by step: (n_steps, n_samples, input_size)
     n_steps, n_samples, n_in = steps.shape
     rows = Tensor(steps.reshape(-1, n_in))  # one row per step and sample
-    width = weight_hidden.shape[1]
+    size, width = weight_hidden.shape
     shift = np.zeros((width, 1), x.dtype) if bias is None else bias.data[:, None]
     stacked = np.hstack([shift, weight_input.data.T, weight_hidden.data.T])  # W = [b, W^in, W^h]
-    states, saved = cell.forward(steps, stacked, [part.data for part in initial])
+    hidden, finals, saved = cell.forward(steps, stacked, [part.data for part in initial])
+    n_outputs = n_samples * n_steps * size
+    (packed,) = carve(x.dtype, (n_outputs + len(finals) * n_samples * size,))
+    packed[:n_outputs].reshape(n_samples, n_steps, size)[...] = np.swapaxes(
+        hidden[:0:-1] if reverse else hidden[1:], 0, 1)
+    for k, final in enumerate(finals):
+        packed[n_outputs + k * final.size : n_outputs + (k + 1) * final.size] = final.ravel()
     first_order: dict[str, Any] = {}  # of the latest g: the errors of the potentials
     recorded: dict[str, Any] = {}  # of the latest g, when the gradient is recorded
 
     def backward(g: Tensor) -> dict[str, Any]:
         """δa(n) for every step, as rows (n_steps · n_samples, width), and ∂L/∂initial."""
         if first_order.get("g") is not g:
-            deltas, grad_initial = cell.backward(time_major(g.data, reverse), states, saved,
-                                                 weight_hidden.data, truncate or 0)
+            grad_outputs = g.data[:n_outputs].reshape(n_samples, n_steps, size)
+            grad_finals = [g.data[n_outputs + k * n_samples * size :][: n_samples * size]
+                           .reshape(n_samples, size) for k in range(len(finals))]
+            deltas, grad_initial = cell.backward(
+                grad_outputs[:, ::-1] if reverse else grad_outputs, grad_finals, hidden, saved,
+                weight_hidden.data, truncate or 0)
             first_order.update(g=g, delta=Tensor(deltas.reshape(n_steps * n_samples, -1)),
                                initial=grad_initial)
         return first_order
@@ -140,8 +183,8 @@ def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights
     def initial_rule(part: int) -> Callable[[Tensor], Tensor]:
         return lambda g: Tensor(backward(g)["initial"][part])
 
-    # the rows x(n − 1) of every step n: each weight gradient is one product over all steps
-    previous = Tensor(states[0, :n_steps].reshape(n_steps * n_samples, -1))
+    # the rows h(n − 1) of every step n: each weight gradient is one product over all steps
+    previous = Tensor(hidden[:n_steps].reshape(n_steps * n_samples, -1))
     rules = [input_rule, *(initial_rule(k) for k in range(len(initial))),
              lambda g: ops.weight_gradient(rows, backward(g)["delta"]),
              lambda g: ops.weight_gradient(previous, backward(g)["delta"]),
@@ -167,11 +210,12 @@ def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights
 
         return t, vjp
 
-    return record(batch_first(states[:, 1:], reverse), *(edge(k, t) for k, t in enumerate(inputs)))
+    return record(packed, *(edge(k, t) for k, t in enumerate(inputs)))
 
 
 def _pack(states: Sequence[State], reverse: bool) -> Tensor:
-    """The unrolled states in :func:`sequence`'s layout (n_parts, n_samples, n_steps, size)."""
+    """The unrolled states in the primitive's layout: the outputs h(n) in time order, then
+    the final values of the other parts, flat."""
     ordered = states[::-1] if reverse else states
-    return ops.stack([ops.stack([state[k] for state in ordered], axis=1)
-                      for k in range(len(ordered[0]))], axis=0)
+    outputs = ops.stack([state[0] for state in ordered], axis=1)
+    return ops.concatenate([part.reshape(-1) for part in (outputs, *states[-1][1:])])
