@@ -138,21 +138,15 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
             flat_dh[i] += carry_h[i]
             slope = ONE if course else ONE - out[i] * out[i]  # ψ'(c)
             flat_dc[i] = carry_c[i] + flat_dh[i] * g[3 * block + i] * slope
-        for i in range(block):
-            gate = g[i]  # input gate: δc ⊙ u ⊙ σ'
-            flat_delta[i] = flushed(flat_dc[i] * g[2 * block + i] * gate * (ONE - gate), tiny)
-        for i in range(block):
-            gate = g[block + i]  # forget gate: δc ⊙ c(n) ⊙ σ'
-            flat_delta[block + i] = flushed(flat_dc[i] * c_previous[i] * gate * (ONE - gate),
-                                            tiny)
-            carry_c[i] = flushed(flat_dc[i] * gate, tiny)
-        for i in range(block):
-            u = g[2 * block + i]  # cell input: δc ⊙ g^in ⊙ φ'
-            slope = u * (ONE - u) if course else ONE - u * u
-            flat_delta[2 * block + i] = flushed(flat_dc[i] * g[i] * slope, tiny)
-        for i in range(block):
-            gate = g[3 * block + i]  # output gate: δh ⊙ ψ(c) ⊙ σ'
-            flat_delta[3 * block + i] = flushed(flat_dh[i] * out[i] * gate * (ONE - gate), tiny)
+        for i in range(block):  # the errors of the four blocks' potentials
+            g_in, g_forget, u, g_out = g[i], g[block + i], g[2 * block + i], g[3 * block + i]
+            dc = flat_dc[i]
+            slope = u * (ONE - u) if course else ONE - u * u  # φ'
+            flat_delta[i] = flushed(dc * u * g_in * (ONE - g_in), tiny)
+            flat_delta[block + i] = flushed(dc * c_previous[i] * g_forget * (ONE - g_forget), tiny)
+            flat_delta[2 * block + i] = flushed(dc * g_in * slope, tiny)
+            flat_delta[3 * block + i] = flushed(flat_dh[i] * out[i] * g_out * (ONE - g_out), tiny)
+            carry_c[i] = flushed(dc * g_forget, tiny)
         transpose_into(deltas[n], delta)
         if truncate > 0 and n > 0 and n % truncate == 0:
             carry_h[:] = 0

@@ -130,7 +130,8 @@ def sequence(cell: Cell, step: Step, x: Tensor, initial: State, weights: Weights
     n_samples, n_steps = x.shape[:2]
     size = weights[1].shape[0]
     n_outputs = n_samples * n_steps * size
-    outputs = packed[:n_outputs].reshape(n_samples, n_steps, size)
+    flat_outputs = packed if cell.n_parts == 1 else packed[:n_outputs]  # (a slice costs a pass)
+    outputs = flat_outputs.reshape(n_samples, n_steps, size)
     others = (packed[n_outputs + k * n_samples * size : n_outputs + (k + 1) * n_samples * size]
               .reshape(n_samples, size) for k in range(cell.n_parts - 1))
     return outputs, (outputs[:, 0 if reverse else -1], *others)
