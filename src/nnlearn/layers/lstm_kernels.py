@@ -91,8 +91,8 @@ def lstm_forward(inputs: np.ndarray, weight: np.ndarray, course: bool, tiny: flo
 @compiled
 def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden: np.ndarray,
                   cells: np.ndarray, gates: np.ndarray, squashed: np.ndarray, course: bool,
-                  tiny: float, truncate: int, deltas: np.ndarray, grad_h: np.ndarray,
-                  grad_c: np.ndarray) -> None:
+                  tiny: float, truncate: int, reverse: bool, deltas: np.ndarray,
+                  grad_h: np.ndarray, grad_c: np.ndarray) -> None:
     """Backpropagation through time, for n = n_steps − 1, ..., 0:
 
         δh = ∂L/∂h(n+1) + Wᵀ δa(n+1),         δc = δc(n+2) ⊙ g^forget(n+1)
@@ -107,7 +107,7 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
     Parameters
     ----------
     grad_hidden : array of shape (n_samples, n_steps, hidden_size)
-        ∂L/∂h(n+1) from outside the layer, in the order of the steps.
+        ∂L/∂h from outside the layer, in time order.
     grad_cell : array of shape (n_samples, hidden_size)
         ∂L/∂c(n_steps), the error of the final cell.
     weight_hidden : array of shape (hidden_size, 4 hidden_size)
@@ -118,6 +118,8 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
         The smallest normal number of the arrays' type: errors below it are flushed to 0.
     truncate : int
         k, or 0 for full BPTT.
+    reverse : bool
+        The steps were taken from the last: step n read time n_steps − 1 − n.
     deltas : array of shape (n_steps, n_samples, 4 hidden_size)
         Filled with the rows δa(n+1), the errors of the potentials, for the weight gradients.
     grad_h, grad_c : arrays of shape (n_samples, hidden_size)
@@ -132,7 +134,8 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
     columns_c = carry_c.reshape((size, n_samples))
     transpose_into(columns_c, grad_cell)
     for n in range(n_steps - 1, -1, -1):
-        transpose_into(flat_dh.reshape((size, n_samples)), grad_hidden[:, n])
+        time = n_steps - 1 - n if reverse else n
+        transpose_into(flat_dh.reshape((size, n_samples)), grad_hidden[:, time])
         g, out, c_previous = gates[n], squashed[n], cells[n]
         for i in range(block):
             flat_dh[i] += carry_h[i]
@@ -199,15 +202,14 @@ class LSTMCell:
                 test="tests/test_recurrent_lstm.py::test_lstm_bptt_is_the_delta_recursion")
     def backward(self, grad_hidden: np.ndarray, grad_finals: list[np.ndarray],
                  hidden: np.ndarray, saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
-                 truncate: int) -> tuple[np.ndarray, list[np.ndarray]]:
+                 truncate: int, reverse: bool) -> tuple[np.ndarray, list[np.ndarray]]:
         """The rows δa(n) (n_steps, n_samples, 4 hidden_size) and ∂L/∂h(0), ∂L/∂c(0), given
-        ∂L/∂h(n) (n_samples, n_steps, hidden_size, in the order of the steps) and
-        ∂L/∂c(n_steps)."""
+        ∂L/∂h (n_samples, n_steps, hidden_size, in time order) and ∂L/∂c(n_steps)."""
         cells, gates, squashed = saved
         n_samples, n_steps, size = grad_hidden.shape
         (deltas,) = carve(hidden.dtype, (n_steps, n_samples, 4 * size))
         grad_h, grad_c = (np.empty((n_samples, size), hidden.dtype) for _ in range(2))
         lstm_backward(grad_hidden, grad_finals[0], np.ascontiguousarray(weight_hidden), cells,
                       gates, squashed, self.course, np.finfo(hidden.dtype).tiny, truncate,
-                      deltas, grad_h, grad_c)
+                      reverse, deltas, grad_h, grad_c)
         return deltas, [grad_h, grad_c]

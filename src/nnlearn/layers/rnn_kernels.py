@@ -91,7 +91,8 @@ def rnn_forward(inputs: np.ndarray, weight: np.ndarray, code: int, tiny: float,
 
 @compiled
 def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.ndarray,
-                 tiny: float, truncate: int, deltas: np.ndarray, grad_h: np.ndarray) -> None:
+                 tiny: float, truncate: int, reverse: bool, deltas: np.ndarray,
+                 grad_h: np.ndarray) -> None:
     """Backpropagation through time, the course's δ recursion, for n = n_steps − 1, ..., 0:
 
         δa(n+1) = σ'(a(n+1)) ⊙ (∂L/∂x(n+1) + Wᵀ δa(n+2))
@@ -102,7 +103,7 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
     Parameters
     ----------
     grad_hidden : array of shape (n_samples, n_steps, hidden_size)
-        ∂L/∂x(n+1) from outside the layer, in the order of the steps.
+        ∂L/∂x from outside the layer, in time order.
     weight_hidden : array of shape (hidden_size, hidden_size)
         Wᵀ, contiguous.
     slopes : the columns σ'(a(n+1)) the forward pass filled
@@ -110,6 +111,8 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
         The smallest normal number of the arrays' type: errors below it are flushed to 0.
     truncate : int
         k, or 0 for full BPTT.
+    reverse : bool
+        The steps were taken from the last: step n read time n_steps − 1 − n.
     deltas : array of shape (n_steps, n_samples, hidden_size)
         Filled with the rows δa(n+1), for the weight gradients.
     grad_h : array of shape (n_samples, hidden_size)
@@ -120,7 +123,7 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
     flat_delta, carry = np.empty(block, deltas.dtype), np.zeros(block, deltas.dtype)
     delta, columns_carry = flat_delta.reshape((size, n_samples)), carry.reshape((size, n_samples))
     for n in range(n_steps - 1, -1, -1):
-        transpose_into(delta, grad_hidden[:, n])
+        transpose_into(delta, grad_hidden[:, n_steps - 1 - n if reverse else n])
         slope = slopes[n]
         for i in range(block):
             flat_delta[i] = flushed(slope[i] * (flat_delta[i] + carry[i]), tiny)
@@ -169,13 +172,13 @@ class RNNCell:
                 test="tests/test_recurrent_rnn.py::test_bptt_is_the_delta_recursion_through_time")
     def backward(self, grad_hidden: np.ndarray, grad_finals: list[np.ndarray],
                  hidden: np.ndarray, saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
-                 truncate: int) -> tuple[np.ndarray, list[np.ndarray]]:
-        """The rows δa(n) (n_steps, n_samples, hidden_size) and ∂L/∂x(0), given ∂L/∂x(n)
-        (n_samples, n_steps, hidden_size, in the order of the steps)."""
+                 truncate: int, reverse: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+        """The rows δa(n) (n_steps, n_samples, hidden_size) and ∂L/∂x(0), given ∂L/∂x
+        (n_samples, n_steps, hidden_size, in time order)."""
         (slopes,) = saved
         n_samples, n_steps, size = grad_hidden.shape
         (deltas,) = carve(hidden.dtype, (n_steps, n_samples, size))
         grad_h = np.empty((n_samples, size), hidden.dtype)
         rnn_backward(grad_hidden, np.ascontiguousarray(weight_hidden), slopes,
-                     np.finfo(hidden.dtype).tiny, truncate, deltas, grad_h)
+                     np.finfo(hidden.dtype).tiny, truncate, reverse, deltas, grad_h)
         return deltas, [grad_h]

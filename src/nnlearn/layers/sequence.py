@@ -40,9 +40,10 @@ class Cell(Protocol):
     size) and returns the rows h(n) for n = 0, ..., n_steps (n_steps + 1, n_samples,
     hidden_size), the final values of the other parts (c for the LSTM) and what the
     backward pass needs. ``backward(grad_hidden, grad_finals, hidden, saved,
-    weight_hidden, truncate)`` takes ∂L/∂h(n) (n_samples, n_steps, hidden_size, in the
-    order of the steps) and ∂L/∂(the other final parts) and returns the rows δa(n)
-    (n_steps, n_samples, width) and ∂L/∂(every initial part).
+    weight_hidden, truncate, reverse)`` takes ∂L/∂h(n) (n_samples, n_steps, hidden_size,
+    in time order: the steps were taken from the last when ``reverse``) and ∂L/∂(the
+    other final parts) and returns the rows δa(n) (n_steps, n_samples, width, in the order
+    of the steps) and ∂L/∂(every initial part).
     """
 
     n_parts: int
@@ -52,7 +53,7 @@ class Cell(Protocol):
 
     def backward(self, grad_hidden: np.ndarray, grad_finals: list[np.ndarray],
                  hidden: np.ndarray, saved: tuple[np.ndarray, ...], weight_hidden: np.ndarray,
-                 truncate: int) -> tuple[np.ndarray, list[np.ndarray]]: ...
+                 truncate: int, reverse: bool) -> tuple[np.ndarray, list[np.ndarray]]: ...
 
 
 def unroll(step: Callable[[Tensor, State], State], x: Tensor, initial: State, reverse: bool,
@@ -169,9 +170,8 @@ def _sequence_packed(cell: Cell, step: Step, x: Tensor, initial: State, weights:
             grad_outputs = g.data[:n_outputs].reshape(n_samples, n_steps, size)
             grad_finals = [g.data[n_outputs + k * n_samples * size :][: n_samples * size]
                            .reshape(n_samples, size) for k in range(len(finals))]
-            deltas, grad_initial = cell.backward(
-                grad_outputs[:, ::-1] if reverse else grad_outputs, grad_finals, hidden, saved,
-                weight_hidden.data, truncate or 0)
+            deltas, grad_initial = cell.backward(grad_outputs, grad_finals, hidden, saved,
+                                                 weight_hidden.data, truncate or 0, reverse)
             first_order.update(g=g, delta=Tensor(deltas.reshape(n_steps * n_samples, -1)),
                                initial=grad_initial)
         return first_order
