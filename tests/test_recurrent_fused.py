@@ -197,3 +197,45 @@ def test_errors_fading_below_the_normal_range_are_flushed(n_steps):
         assert grads == [2.0**-100, 2.0**-100]
     else:
         assert grads[0] == 0 and 0 < grads[1] < np.finfo(np.float32).tiny
+
+
+def test_graphs_alive_at_once_keep_their_own_work_arrays():
+    """Work arrays are reused only once free: two forward passes before their backward
+    passes give each its own gradients (those of one pass after the other)."""
+    lstm = randomized(nl.LSTM(3, 4, random_state=0))
+    u1, u2 = sequences(2, 6, 3, seed=1), sequences(2, 6, 3, seed=2)
+    expected = []
+    for u in (u1, u2):
+        for p in lstm.parameters():
+            p.grad = None
+        (lstm(u) ** 2).sum().backward()
+        expected.append(lstm.weight_hidden.grad.copy())
+    first, second = (lstm(u1) ** 2).sum(), (lstm(u2) ** 2).sum()  # both graphs alive
+    for loss, want in ((second, expected[1]), (first, expected[0])):
+        for p in lstm.parameters():
+            p.grad = None
+        loss.backward()
+        np.testing.assert_allclose(lstm.weight_hidden.grad, want, rtol=1e-13, atol=1e-13)
+
+
+def test_layers_trained_in_threads_equal_serial_training():
+    """No state is shared between threads: N fits in N threads equal N fits in a row."""
+    import threading
+
+    def train(seed, results):
+        net = nl.LSTM(3, 4, output_size=1, random_state=seed)
+        x, y = sequences(16, 12, 3, seed=seed), sequences(16, 12, 1, seed=seed + 10)
+        nl.fit(net, x, y, loss="mse", optimizer="adam", lr=0.01, epochs=3, batch_size=4,
+               random_state=0, progress=False)
+        results[seed] = net.weight_hidden.data.copy()
+
+    serial, threaded = {}, {}
+    for seed in range(3):
+        train(seed, serial)
+    threads = [threading.Thread(target=train, args=(seed, threaded)) for seed in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for seed in range(3):
+        np.testing.assert_array_equal(threaded[seed], serial[seed])
