@@ -74,7 +74,7 @@ def _scaled_expm1_double(s):  # unannotated, as the overload below wants
 
 def _scaled_expm1_single(s):
     f = np.float32
-    s = max(s, f(-103.5))
+    s = max(s, f(-104.0))  # e^s rounds to 0 below
     k = np.floor(s * f(1.44269504) + f(0.5))
     r = (s - k * f(0.693359375)) - k * f(-2.12194440e-4)  # ln 2 in two parts (Cephes)
     p = f(1 / 5040)  # 1/7!, then Horner's rule down to 1/1!

@@ -6,7 +6,7 @@ BLAS call, with the stacked W of shape (4 hidden_size, 1 + input_size + hidden_s
 the blocks in PyTorch's order (input gate, forget gate, cell input, output gate). Each
 gate's block is then one contiguous run of hidden_size · n_samples values, evaluated in
 flat loops that the compiler turns into SIMD code (:mod:`nnlearn.layers.gate_math`).
-Over the sequence the values are rows (:mod:`nnlearn.layers.step_layout`), the steps in
+Over the sequence the values are rows (:mod:`nnlearn.layers.kernel_tools`), the steps in
 the order they are taken (a reverse direction's sequence arrives flipped), so that the
 caller computes each weight gradient as one product over all steps.
 """
@@ -18,7 +18,7 @@ import numpy as np
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
 from nnlearn.layers.gate_math import ONE, flushed, sigmoid, tanh
-from nnlearn.layers.step_layout import carve, transpose_into
+from nnlearn.layers.kernel_tools import carry_back, carve, transpose_into
 
 
 @compiled
@@ -102,7 +102,7 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
     with σ' = g(1 − g) of each gate, φ' = 1 − u² (or u(1 − u)), ψ' = 1 − ψ(c)² (or 1), and
     δc(n_steps + 1) ⊙ g^forget replaced by ∂L/∂c(n_steps), the error of the final cell.
     With ``truncate = k > 0`` no error passes from step n to n − 1 where n is a multiple
-    of k (truncated BPTT: the state was detached there).
+    of k (:func:`~nnlearn.layers.kernel_tools.carry_back`).
 
     Parameters
     ----------
@@ -114,10 +114,9 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
         Wᵀ, contiguous.
     cells, gates, squashed : the arrays the forward pass filled
     course : bool
-    tiny : float
-        The smallest normal number of the arrays' type: errors below it are flushed to 0.
-    truncate : int
-        k, or 0 for full BPTT.
+    tiny, truncate : float, int
+        The smallest normal number of the arrays' type (smaller errors are flushed to 0),
+        and k (0 for full BPTT).
     reverse : bool
         The steps were taken from the last: step n read time n_steps − 1 − n.
     deltas : array of shape (n_steps, n_samples, 4 hidden_size)
@@ -151,13 +150,8 @@ def lstm_backward(grad_hidden: np.ndarray, grad_cell: np.ndarray, weight_hidden:
             flat_delta[3 * block + i] = flushed(flat_dh[i] * out[i] * g_out * (ONE - g_out), tiny)
             carry_c[i] = flushed(dc * g_forget, tiny)
         transpose_into(deltas[n], delta)
-        if truncate > 0 and n > 0 and n % truncate == 0:
-            carry_h[:] = 0
+        if carry_back(weight_hidden, delta, columns_h, tiny, truncate, n):
             carry_c[:] = 0
-        else:
-            np.dot(weight_hidden, delta, columns_h)
-            for i in range(block):
-                carry_h[i] = flushed(carry_h[i], tiny)
     transpose_into(grad_h, columns_h)
     transpose_into(grad_c, columns_c)
 

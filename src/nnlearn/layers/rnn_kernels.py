@@ -4,7 +4,7 @@ Each step computes the potential in the course's column form, a(n+1) = W [1; u(n
 x(n)] = b + W^in u(n+1) + W^h x(n), one column per sample: one BLAS call, with the
 stacked W of shape (hidden_size, 1 + input_size + hidden_size). σ runs in a flat loop
 over the step's hidden_size · n_samples values (SIMD code). Over the sequence the values
-are rows (:mod:`nnlearn.layers.step_layout`), the steps in the order they are taken (a
+are rows (:mod:`nnlearn.layers.kernel_tools`), the steps in the order they are taken (a
 reverse direction's sequence arrives flipped), so that the caller computes each weight
 gradient as one product over all steps.
 """
@@ -16,7 +16,7 @@ import numpy as np
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
 from nnlearn.layers.gate_math import ONE, ZERO, flushed, sigmoid, tanh
-from nnlearn.layers.step_layout import carve, transpose_into
+from nnlearn.layers.kernel_tools import carry_back, carve, transpose_into
 
 #: the activations σ the loops know, by registry name: the code the loops branch on
 ACTIVATION_CODES = {"identity": 0, "tanh": 1, "sigmoid": 2, "relu": 3}
@@ -98,7 +98,7 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
         δa(n+1) = σ'(a(n+1)) ⊙ (∂L/∂x(n+1) + Wᵀ δa(n+2))
 
     With ``truncate = k > 0`` no error passes from step n to n − 1 where n is a multiple
-    of k (truncated BPTT: the state was detached there).
+    of k (:func:`~nnlearn.layers.kernel_tools.carry_back`).
 
     Parameters
     ----------
@@ -107,10 +107,9 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
     weight_hidden : array of shape (hidden_size, hidden_size)
         Wᵀ, contiguous.
     slopes : the columns σ'(a(n+1)) the forward pass filled
-    tiny : float
-        The smallest normal number of the arrays' type: errors below it are flushed to 0.
-    truncate : int
-        k, or 0 for full BPTT.
+    tiny, truncate : float, int
+        The smallest normal number of the arrays' type (smaller errors are flushed to 0),
+        and k (0 for full BPTT).
     reverse : bool
         The steps were taken from the last: step n read time n_steps − 1 − n.
     deltas : array of shape (n_steps, n_samples, hidden_size)
@@ -128,12 +127,7 @@ def rnn_backward(grad_hidden: np.ndarray, weight_hidden: np.ndarray, slopes: np.
         for i in range(block):
             flat_delta[i] = flushed(slope[i] * (flat_delta[i] + carry[i]), tiny)
         transpose_into(deltas[n], delta)
-        if truncate > 0 and n > 0 and n % truncate == 0:
-            carry[:] = 0
-        else:
-            np.dot(weight_hidden, delta, columns_carry)
-            for i in range(block):
-                carry[i] = flushed(carry[i], tiny)
+        carry_back(weight_hidden, delta, columns_carry, tiny, truncate, n)
     transpose_into(grad_h, columns_carry)
 
 

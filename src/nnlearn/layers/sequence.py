@@ -6,14 +6,13 @@ differentiable to any order, and what the engine runs for any cell. It is slow: 
 step is about fourteen nodes, each paying Python's dispatch forward and backward.
 
 :func:`sequence` computes the same values and gradients as one node for the whole
-sequence of one layer and direction: the input projection u(n) W^in + b for all steps
-in one product, the time loop and the BPTT recursion as compiled loops around one BLAS
-call per step (a cell's kernels: :class:`~nnlearn.layers.rnn_kernels.RNNCell`,
-:class:`~nnlearn.layers.lstm_kernels.LSTMCell`), and each weight gradient as one
-product over all steps at once, ∂L/∂W = Σ_n x(n−1)ᵀ δa(n). When the gradient itself is
-recorded (``create_graph=True``, for a Hessian), its rule replays the steps unrolled and
-returns their recorded gradients, so the primitive is differentiable to any order too.
-"""
+sequence of one layer and direction: the time loop and the BPTT recursion are compiled
+loops around one BLAS call per step, a(n) = W [1; u(n); h(n−1)] forward and Wᵀ δa(n)
+back (a cell's kernels: :class:`~nnlearn.layers.rnn_kernels.RNNCell`,
+:class:`~nnlearn.layers.lstm_kernels.LSTMCell`), and each weight gradient is one product
+over all steps at once, ∂L/∂W = Σ_n δa(n) h(n−1)ᵀ. When the gradient itself is recorded
+(``create_graph=True``, for a Hessian), its rule replays the steps unrolled and returns
+their recorded gradients, so the primitive is differentiable to any order too."""
 
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.backprop import backpropagate
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
-from nnlearn.layers.step_layout import carve
+from nnlearn.layers.kernel_tools import carve
 
 State = tuple[Tensor, ...]
 Weights = tuple[Tensor, Tensor, Tensor | None]  # weight_input, weight_hidden, bias
