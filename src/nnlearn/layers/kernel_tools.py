@@ -28,7 +28,7 @@ from nnlearn.layers.gate_math import flushed
 
 #: At most this many bytes of blocks are kept for reuse, per thread (a larger block is
 #: not kept: there the page faults weigh little beside the arithmetic).
-KEPT_BYTES = 128 * 2**20
+KEPT_BYTES = 512 * 2**20
 
 
 class _Blocks(threading.local):
