@@ -18,6 +18,8 @@ truncated BPTT detached the state (:func:`carry_back`)."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import sys
 import threading
 
@@ -50,7 +52,7 @@ def carve(dtype: np.dtype, *shapes: tuple[int, ...]) -> list[np.ndarray]:
     the oldest ones dropped to stay within :data:`KEPT_BYTES`.
     """
     dtype = np.dtype(dtype)
-    sizes = [int(np.prod(shape)) for shape in shapes]
+    sizes = [math.prod(shape) for shape in shapes]
     n_bytes = sum(sizes) * dtype.itemsize
     kept = _blocks.kept
     # references to a free block: the list, the loop variable and getrefcount's argument
@@ -64,7 +66,7 @@ def carve(dtype: np.dtype, *shapes: tuple[int, ...]) -> list[np.ndarray]:
             while sum(b.size for b in kept) > KEPT_BYTES:
                 del kept[0]
     flat = block[:n_bytes].view(dtype)
-    starts = np.cumsum([0, *sizes[:-1]])
+    starts = itertools.accumulate(sizes[:-1], initial=0)
     return [flat[start : start + size].reshape(shape)
             for start, size, shape in zip(starts, sizes, shapes, strict=True)]
 

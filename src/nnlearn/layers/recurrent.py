@@ -41,6 +41,13 @@ def check_flag(value: Any, name: str) -> bool:
     return bool(value)
 
 
+def as_tensor(value: Tensor | ArrayLike, name: str, dtype: np.dtype) -> Tensor:
+    """``value`` as a Tensor of ``dtype``: arrays checked (real, finite), Tensors converted."""
+    if isinstance(value, Tensor):
+        return value if value.dtype == dtype else ops.astype(value, dtype)
+    return Tensor(check_real_array(value, name, dtype=dtype))
+
+
 def parameter_suffix(layer: int, direction: int) -> str:
     """The suffix of the parameters of a layer and direction, as PyTorch's without ``_l0``:
     "" for the first layer's forward cell, then "_reverse", "_l1", "_l1_reverse", ..."""
@@ -266,7 +273,7 @@ class Recurrent(Module):
     # ----- shapes in and out -------------------------------------------------------------
     def _sequences(self, x: Tensor | ArrayLike) -> tuple[Tensor, bool]:
         """x as a batch of sequences of the layer's dtype, and whether it was a batch."""
-        x = self._as_tensor(x, "input")
+        x = as_tensor(x, "input", self.dtype)
         if x.ndim not in (2, 3) or x.shape[-1] != self.n_in or x.shape[-2] == 0:
             raise ValueError(
                 f"{type(self).__name__}: input of shape {x.shape}; expected (n_samples, "
@@ -274,12 +281,6 @@ class Recurrent(Module):
                 f"input_size {self.n_in} and at least one step"
             )
         return (x, True) if x.ndim == 3 else (x.reshape(1, *x.shape), False)
-
-    def _as_tensor(self, value: Tensor | ArrayLike, name: str) -> Tensor:
-        """A Tensor of the parameters' dtype (a Tensor of another dtype is converted)."""
-        if isinstance(value, Tensor):
-            return value if value.dtype == self.dtype else ops.astype(value, self.dtype)
-        return Tensor(check_real_array(value, name, dtype=self.dtype))
 
     @property
     def _n_cells(self) -> int:
@@ -297,7 +298,7 @@ class Recurrent(Module):
         if not isinstance(given, tuple | list) or len(given) != len(names):
             raise ValueError(f"{type(self).__name__}: initial state of type "
                              f"{type(state).__name__}; expected {' and '.join(names)}")
-        per_part = [self._state_part(self._as_tensor(part, f"initial state {name}"), name,
+        per_part = [self._state_part(as_tensor(part, f"initial state {name}", x.dtype), name,
                                      size, n_samples, batched)
                     for part, name, size in zip(given, names, self.state_sizes, strict=True)]
         return [tuple(part[k] for part in per_part) for k in range(self._n_cells)]
