@@ -54,7 +54,8 @@ class LSTM(Recurrent):
 
     The four weight blocks are stored side by side, in PyTorch's order (input gate,
     forget gate, input neuron, output gate), transposed for row vectors: the potentials
-    of all four are ``u(n+1) @ weight_input + h(n) @ weight_hidden + bias``.
+    of all four are ``u(n+1) @ weight_input + h(n) @ weight_hidden + bias``. The whole
+    sequence runs as compiled loops (:mod:`nnlearn.layers.lstm_kernels`).
 
     Parameters
     ----------
@@ -73,19 +74,30 @@ class LSTM(Recurrent):
         Initializer of the weight matrices.
     truncate : int, optional
         Truncated BPTT: detach the state every ``truncate`` steps. None: full BPTT.
+    num_layers, bidirectional, dropout : int, bool, float, default 1, False, 0.0
+        PyTorch's stacked layers, second direction and dropout between layers, as
+        :class:`~nnlearn.layers.Recurrent` describes them.
     random_state : int, Generator or None
+        Seeds the initial weights (and the dropout masks).
 
     Attributes
     ----------
     weight_input : Parameter of shape (input_size, 4 * hidden_size)
     weight_hidden : Parameter of shape (hidden_size, 4 * hidden_size)
     bias : Parameter of shape (4 * hidden_size,) or None
+    weight_input_l1, weight_hidden_reverse, bias_l1_reverse, ... : Parameter
+        The same of the other layers and directions, named as PyTorch's without ``_l0``
+        (``weight_ih_l1`` ↔ ``weight_input_l1``ᵀ); layer l > 0 reads
+        num_directions · hidden_size inputs.
     weight_output, bias_output : Parameters of the readout, only with ``output_size``
 
     Notes
     -----
     The state is the pair (h(n), c(n)), each of shape (n_samples, hidden_size), zeros
-    unless given, as ``torch.nn.LSTM``'s (h, c) without its layer axis.
+    unless given, as ``torch.nn.LSTM``'s (h, c) without its layer axis (which it may
+    have); with several layers or directions, PyTorch's layout (num_layers ·
+    num_directions, n_samples, hidden_size). PyTorch's two biases b_ih + b_hh are the
+    one bias here.
 
     Examples
     --------
@@ -94,6 +106,10 @@ class LSTM(Recurrent):
     >>> h_all, (h, c) = lstm(np.ones((2, 10, 1)), return_state=True)
     >>> h_all.shape, h.shape, c.shape
     ((2, 10, 8), (2, 8), (2, 8))
+    >>> deep = nl.LSTM(1, 8, num_layers=2, bidirectional=True, random_state=0)
+    >>> out, (h, c) = deep(np.ones((10, 1)), return_state=True)   # one sequence
+    >>> out.shape, h.shape
+    ((10, 16), (4, 8))
     """
 
     state_names = ("h", "c")

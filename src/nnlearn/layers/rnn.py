@@ -42,8 +42,11 @@ class RNN(Recurrent):
     Vectors are rows here (as in :class:`~nnlearn.layers.Dense`), so each weight matrix is
     stored as the transpose of the course's: ``x(n) = σ(x(n−1) @ weight_hidden + u(n) @
     weight_input + y(n−1) @ weight_feedback + bias)``. Unrolled, x(n) is the course's
-    recursive definition σ(W σ(W x(n−2) + W^in u(n−1)) + W^in u(n)); backpropagation
-    through time is the engine's backward over that unrolled graph.
+    recursive definition σ(W σ(W x(n−2) + W^in u(n−1)) + W^in u(n)), and
+    backpropagation through time runs back over it: for σ among tanh, relu, the logistic
+    and the identity as compiled loops over the whole sequence
+    (:mod:`nnlearn.layers.rnn_kernels`), for the other activations and with feedback over
+    the unrolled graph of the engine; both give the same values and gradients.
 
     Parameters
     ----------
@@ -65,8 +68,11 @@ class RNN(Recurrent):
         Initializer of every weight matrix; biases start at zero.
     truncate : int, optional
         Truncated BPTT: detach the state every ``truncate`` steps. None: full BPTT.
+    num_layers, bidirectional, dropout : int, bool, float, default 1, False, 0.0
+        PyTorch's stacked layers, second direction and dropout between layers, as
+        :class:`~nnlearn.layers.Recurrent` describes them.
     random_state : int, Generator or None
-        Seeds the initial weights.
+        Seeds the initial weights (and the dropout masks).
 
     Attributes
     ----------
@@ -75,16 +81,22 @@ class RNN(Recurrent):
     weight_hidden : Parameter of shape (hidden_size, hidden_size)
         Wᵀ, the recurrent weights.
     bias : Parameter of shape (hidden_size,) or None
+    weight_input_l1, weight_hidden_reverse, bias_l1_reverse, ... : Parameter
+        The same of the other layers and directions, named as PyTorch's without ``_l0``
+        (``weight_ih_l1`` ↔ ``weight_input_l1``ᵀ); layer l > 0 reads
+        num_directions · hidden_size inputs.
     weight_feedback : Parameter of shape (output_size, hidden_size)
         (W^fb)ᵀ, only with ``feedback=True``.
-    weight_output : Parameter of shape (hidden_size, output_size)
+    weight_output : Parameter of shape (num_directions · hidden_size, output_size)
         (W^out)ᵀ, only with ``output_size``.
     bias_output : Parameter of shape (output_size,) or None
 
     Notes
     -----
     The state is x(n) of shape (n_samples, hidden_size), or with feedback the pair
-    (x(n), y(n)) (``state_names``); both start at zero unless given.
+    (x(n), y(n)) (``state_names``); both start at zero unless given. With several
+    layers or directions it has PyTorch's layout (num_layers · num_directions,
+    n_samples, hidden_size). PyTorch's two biases b_ih + b_hh are the one bias b here.
 
     Examples
     --------
