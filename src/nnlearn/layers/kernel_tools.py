@@ -1,4 +1,4 @@
-"""What the recurrent cells' compiled loops share: a step's layout, memory, BPTT's step back.
+"""What the recurrent cells' compiled loops share: a step's layout and BPTT's step back.
 
 Over a whole sequence the values are rows, one per step and sample (``(n_steps,
 n_samples, features)``): the weight gradients are then single matrix products over all
@@ -7,68 +7,15 @@ steps. Within a step the loops turn the block around, to the course's columns
 contiguous run, which the compiler evaluates in SIMD lanes (:func:`transpose_into`; a
 step's block fits in the processor's first-level cache).
 
-The arrays a pass fills are carved out of one block of memory (:func:`carve`), and the
-blocks of the last calls are kept for the next ones: the C library returns freed
-mid-sized arrays to the operating system and takes page faults to get them back at the
-next call, which was 40% of an LSTM training step at hidden size 64 (PyTorch's step
-takes none).
-
 Backward, the error reaching the previous state is one product per step, cut where
 truncated BPTT detached the state (:func:`carry_back`)."""
 
 from __future__ import annotations
 
-import itertools
-import math
-import sys
-import threading
-
 import numpy as np
 
 from nnlearn.compiled import compiled
 from nnlearn.layers.gate_math import flushed
-
-#: At most this many bytes of blocks are kept for reuse, per thread (a larger block is
-#: not kept: there the page faults weigh little beside the arithmetic).
-KEPT_BYTES = 512 * 2**20
-
-
-class _Blocks(threading.local):
-    """This thread's kept blocks, in use (by arrays carved out of them) or free again,
-    the most recent last."""
-
-    def __init__(self) -> None:
-        self.kept: list[np.ndarray] = []
-
-
-_blocks = _Blocks()
-
-
-def carve(dtype: np.dtype, *shapes: tuple[int, ...]) -> list[np.ndarray]:
-    """New contiguous arrays of the given shapes (uninitialized), views of one block.
-
-    A kept block that no array uses any more (the list of kept blocks holds its only
-    reference) and is large enough is reused; otherwise a new block is made and kept,
-    the oldest ones dropped to stay within :data:`KEPT_BYTES`.
-    """
-    dtype = np.dtype(dtype)
-    sizes = [math.prod(shape) for shape in shapes]
-    n_bytes = sum(sizes) * dtype.itemsize
-    kept = _blocks.kept
-    # references to a free block: the list, the loop variable and getrefcount's argument
-    free = [block for block in kept if block.size >= n_bytes and sys.getrefcount(block) == 3]
-    if free:
-        block = min(free, key=len)
-    else:
-        block = np.empty(n_bytes, np.uint8)
-        if n_bytes <= KEPT_BYTES:
-            kept.append(block)
-            while sum(b.size for b in kept) > KEPT_BYTES:
-                del kept[0]
-    flat = block[:n_bytes].view(dtype)
-    starts = itertools.accumulate(sizes[:-1], initial=0)
-    return [flat[start : start + size].reshape(shape)
-            for start, size, shape in zip(starts, sizes, shapes, strict=True)]
 
 
 @compiled

@@ -11,10 +11,9 @@ from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import check_real
 from nnlearn.equations import implements
-from nnlearn.layers.lstm_kernels import LSTMCell
 from nnlearn.layers.module import register_layer
 from nnlearn.layers.recurrent import Recurrent
-from nnlearn.layers.sequence import State, Weights
+from nnlearn.layers.sequence import Cell, State, Weights
 
 TEST = "tests/test_recurrent_lstm.py"
 COURSE = f"{TEST}::test_course_lstm_matches_numpy_equations"
@@ -173,7 +172,10 @@ class LSTM(Recurrent):
         c = gate_forget * c + gate_input * cell_input
         return gate_output * self.cell_output_activation(c), c
 
-    def cell(self) -> LSTMCell:
+    def cell(self) -> Cell:
+        """The compiled loops (loaded on first use, as all compiled code)."""
+        from nnlearn.layers.lstm_kernels import LSTMCell
+
         return LSTMCell(course=self.variant == "course")
 
     def extra_repr(self) -> str:

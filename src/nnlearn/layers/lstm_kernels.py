@@ -18,7 +18,8 @@ import numpy as np
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
 from nnlearn.layers.gate_math import ONE, flushed, sigmoid, tanh
-from nnlearn.layers.kernel_tools import carry_back, carve, transpose_into
+from nnlearn.layers.kernel_tools import carry_back, transpose_into
+from nnlearn.layers.work_memory import carve
 
 
 @compiled

@@ -12,8 +12,7 @@ from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter, register_layer
 from nnlearn.layers.recurrent import Recurrent, check_flag
-from nnlearn.layers.rnn_kernels import ACTIVATION_CODES, RNNCell
-from nnlearn.layers.sequence import State, Weights, unroll
+from nnlearn.layers.sequence import Cell, State, Weights, unroll
 
 TEST = "tests/test_recurrent_rnn.py"
 
@@ -157,9 +156,11 @@ class RNN(Recurrent):
         x = self.activation(potential)
         return (x, self.readout(x)) if self.feedback else (x,)
 
-    def cell(self) -> RNNCell | None:
+    def cell(self) -> Cell | None:
         """The compiled loops, for σ among :data:`~nnlearn.layers.rnn_kernels.ACTIVATION_CODES`
         (PyTorch's tanh and relu, the logistic, the identity) without output feedback."""
+        from nnlearn.layers.rnn_kernels import ACTIVATION_CODES, RNNCell  # compiled: on use
+
         known = self.activation.name in ACTIVATION_CODES and not self.activation.options
         return RNNCell(self.activation.name) if known and not self.feedback else None
 

@@ -24,7 +24,7 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.backprop import backpropagate
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
-from nnlearn.layers.kernel_tools import carve
+from nnlearn.layers.work_memory import carve
 
 State = tuple[Tensor, ...]
 Weights = tuple[Tensor, Tensor, Tensor | None]  # weight_input, weight_hidden, bias
