@@ -102,6 +102,16 @@ def test_a_state_given_twice_gets_both_shares():
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("name", ["rnn_tanh", "lstm"])
+def test_an_empty_batch_gives_empty_outputs_and_zero_gradients(name):
+    layer = CELLS[name](bidirectional=True, random_state=0)
+    x = nl.tensor(np.zeros((0, 5, 3)), requires_grad=True)
+    out = layer(x)
+    (out * out).sum().backward()
+    assert out.shape == (0, 5, 8) and x.grad.shape == (0, 5, 3)
+    assert not layer.weight_hidden.grad.any()
+
+
 def test_without_recording_nothing_is_kept():
     lstm = nl.LSTM(3, 4, random_state=0)
     with nl.no_grad():

@@ -193,7 +193,7 @@ class Recurrent(Module):
         (n_samples, n_steps, hidden_size), in time order, and its final state."""
         weights = self.layer_weights(layer, direction)
         reverse = direction == 1
-        cell = self.cell()
+        cell = self.cell() if len(x) else None  # an empty batch has nothing to compile for
         if cell is None:
             states = unroll(lambda u, state: self.cell_step(u, state, weights), x, initial,
                             reverse, self.truncate)
