@@ -112,6 +112,16 @@ def test_an_empty_batch_gives_empty_outputs_and_zero_gradients(name):
     assert not layer.weight_hidden.grad.any()
 
 
+@pytest.mark.parametrize("name", sorted(CELLS))
+def test_a_nan_weight_shows_in_the_outputs_and_gradients(name):
+    """NaN is never flushed or clipped away: a diverged weight is seen downstream."""
+    layer = CELLS[name](random_state=0)
+    layer.weight_hidden.data[0, 0] = np.nan
+    out = layer(sequences(2, 4, 3))
+    out.sum().backward()
+    assert np.isnan(out.data[:, 1:]).any() and np.isnan(layer.weight_input.grad).any()
+
+
 def test_without_recording_nothing_is_kept():
     lstm = nl.LSTM(3, 4, random_state=0)
     with nl.no_grad():
