@@ -1,13 +1,14 @@
-"""Timing shared by the benchmarks: interleaved runs, the fastest of each kept.
+"""Timing shared by the benchmarks: interleaved runs, the fastest or the median of each kept.
 
 The machines are shared and noisy: interleaving gives every library the same changes of
-load, and the minimum over repeats is the signal.
+load, and the minimum (or the median) over repeats is the signal.
 """
 
 from __future__ import annotations
 
+import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 
 def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
@@ -19,3 +20,24 @@ def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
             run()
             best[i] = min(best[i], time.perf_counter() - start)
     return best
+
+
+def median_of(repeats: int, *runs: Callable[[], object],
+              clock: Callable[[], float] | Sequence[Callable[[], float]] = time.perf_counter,
+              ) -> list[float]:
+    """The median of ``repeats`` interleaved timed runs of each function, in seconds of
+    ``clock`` (one for all runs, or one per run), robust to the outliers a shared machine
+    produces in both directions.
+
+    ``time.thread_time`` counts the CPU time of the calling thread alone, where a library
+    on one thread computes: on a loaded machine, wall time also counts the time other jobs
+    held the processor, and the process's CPU time the threads other libraries left behind.
+    """
+    clocks = list(clock) if isinstance(clock, Sequence) else [clock] * len(runs)
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(repeats):
+        for i, run in enumerate(runs):
+            start = clocks[i]()
+            run()
+            times[i].append(clocks[i]() - start)
+    return [statistics.median(t) for t in times]

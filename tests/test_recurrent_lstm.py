@@ -102,6 +102,63 @@ def test_course_lstm_matches_numpy_equations():
         np.testing.assert_allclose(c_final.data[i], c, **TOL)
 
 
+def numpy_lstm_bptt(W_in, W, b, u, h0, c0, seed, course, truncate):
+    """The LSTM's forward pass and backpropagation through time for one sequence, written
+    out in NumPy (column vectors, the course's form): the recursion of the catalogue's
+    ``lstm_backpropagation_through_time``, no error crossing a truncation boundary."""
+    sigma = lambda a: 1 / (1 + np.exp(-a))  # noqa: E731
+    phi, psi = (sigma, lambda c: c) if course else (np.tanh, np.tanh)
+    n = len(b) // 4
+    hs, cs, gates = [h0], [c0], []
+    for x in u:
+        a = W @ hs[-1] + W_in @ x + b
+        g = (sigma(a[:n]), sigma(a[n : 2 * n]), phi(a[2 * n : 3 * n]), sigma(a[3 * n :]))
+        gates.append(g)
+        cs.append(g[1] * cs[-1] + g[0] * g[2])
+        hs.append(g[3] * psi(cs[-1]))
+    grads = {"W_in": np.zeros_like(W_in), "W": np.zeros_like(W), "b": np.zeros_like(b),
+             "u": np.zeros_like(u)}
+    dh_next, dc_next = np.zeros(n), np.zeros(n)
+    for t in reversed(range(len(u))):
+        g_in, g_forget, cell, g_out = gates[t]
+        dh = seed[t] + dh_next
+        squash_slope = 1.0 if course else 1 - np.tanh(cs[t + 1]) ** 2
+        dc = dc_next + dh * g_out * squash_slope
+        da = np.concatenate([
+            dc * cell * g_in * (1 - g_in),
+            dc * cs[t] * g_forget * (1 - g_forget),
+            dc * g_in * (cell * (1 - cell) if course else 1 - cell**2),
+            dh * psi(cs[t + 1]) * g_out * (1 - g_out),
+        ])
+        grads["W"] += np.outer(da, hs[t])
+        grads["W_in"] += np.outer(da, u[t])
+        grads["b"] += da
+        grads["u"][t] = W_in.T @ da
+        dh_next, dc_next = W.T @ da, dc * g_forget
+        if truncate and t and t % truncate == 0:
+            dh_next, dc_next = np.zeros(n), np.zeros(n)
+    return grads, dh_next, dc_next
+
+
+@pytest.mark.parametrize("truncate", [None, 2])
+@pytest.mark.parametrize("variant", ["pytorch", "course"])
+def test_lstm_bptt_is_the_delta_recursion(variant, truncate):
+    lstm = randomize(nl.LSTM(2, 3, variant=variant, truncate=truncate, random_state=0), seed=3)
+    rng = np.random.default_rng(4)
+    u, h0, c0, seed = (rng.normal(size=(7, 2)), rng.normal(size=3), rng.normal(size=3),
+                       rng.normal(size=(7, 3)))
+    grads, dh0, dc0 = numpy_lstm_bptt(lstm.weight_input.data.T, lstm.weight_hidden.data.T,
+                                      lstm.bias.data, u, h0, c0, seed, variant == "course",
+                                      truncate)
+    ut, h0t, c0t = (nl.tensor(a, requires_grad=True) for a in (u, h0, c0))
+    (lstm(ut, state=(h0t, c0t)) * seed).sum().backward()
+    for ours, name in ((lstm.weight_input.grad.T, "W_in"), (lstm.weight_hidden.grad.T, "W"),
+                       (lstm.bias.grad, "b"), (ut.grad, "u")):
+        np.testing.assert_allclose(ours, grads[name], **TOL, err_msg=name)
+    np.testing.assert_allclose(h0t.grad, dh0, **TOL)
+    np.testing.assert_allclose(c0t.grad, dc0, **TOL)
+
+
 @pytest.mark.parametrize("variant", ["pytorch", "course"])
 def test_bptt_gradients_match_finite_differences(variant):
     lstm = randomize(nl.LSTM(2, 3, output_size=2, variant=variant, random_state=0), seed=7)
@@ -146,7 +203,7 @@ def test_lstm_remembers_over_a_long_unroll():
     [
         (lambda: nl.LSTM(2, 3, variant="keras"), "variant must be one of"),
         (lambda: nl.LSTM(2, 3)(np.zeros((1, 2, 2)), state=np.zeros((1, 3))), "h and c"),
-        (lambda: nl.LSTM(2, 0), "hidden_size must be a positive integer"),
+        (lambda: nl.LSTM(2, 0), "hidden_size must be an integer ≥ 1, got 0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(make, message):

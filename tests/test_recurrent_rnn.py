@@ -208,7 +208,7 @@ def test_float32_runs_in_float32():
 @pytest.mark.parametrize(
     ("make", "call", "message"),
     [
-        (lambda: nl.RNN(2, 3), lambda r: r(np.zeros((4, 2))), "expected \\(n_samples, n_steps"),
+        (lambda: nl.RNN(2, 3), lambda r: r(np.zeros(4)), "expected \\(n_samples, n_steps"),
         (lambda: nl.RNN(2, 3), lambda r: r(np.zeros((4, 5, 3))), "input_size 2"),
         (lambda: nl.RNN(2, 3), lambda r: r(np.zeros((4, 0, 2))), "at least one step"),
         (lambda: nl.RNN(2, 3), lambda r: r(np.zeros((4, 5, 2)), state=np.zeros((4, 2))),
@@ -216,8 +216,8 @@ def test_float32_runs_in_float32():
         (lambda: nl.RNN(2, 3, 1, feedback=True), lambda r: r(np.zeros((4, 5, 2)),
                                                             state=np.zeros((4, 3))), "x and y"),
         (lambda: nl.RNN(2, 3, feedback=True), None, "needs output_size"),
-        (lambda: nl.RNN(0, 3), None, "input_size must be a positive integer"),
-        (lambda: nl.RNN(2, 3, truncate=0), None, "truncate must be a positive integer"),
+        (lambda: nl.RNN(0, 3), None, "input_size must be an integer ≥ 1, got 0"),
+        (lambda: nl.RNN(2, 3, truncate=0), None, "truncate must be an integer ≥ 1, got 0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(make, call, message):

@@ -37,11 +37,18 @@ class Dropout(Module):
     def forward(self, x: Tensor) -> Tensor:
         if not self.training or self.p == 0:
             return x
-        keep = self.rng.random(x.shape) >= self.p
-        return x * (keep * (1 / (1 - self.p))).astype(x.dtype)
+        return dropout(x, self.p, self.rng)
 
     def config(self) -> dict[str, float]:
         return {"p": self.p}
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+
+def dropout(x: Tensor, p: float, rng: np.random.Generator) -> Tensor:
+    """x with each value zeroed with probability p, the others scaled by 1/(1 − p)
+    (the rule of :class:`Dropout` in training mode; recurrent layers apply it between
+    their layers)."""
+    keep = rng.random(x.shape) >= p
+    return x * (keep * (1 / (1 - p))).astype(x.dtype)

@@ -9,9 +9,11 @@ import numpy as np
 from nnlearn import activations
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_real
 from nnlearn.equations import implements
-from nnlearn.layers.module import Parameter, register_layer
+from nnlearn.layers.module import register_layer
 from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.sequence import Cell, State, Weights
 
 TEST = "tests/test_recurrent_lstm.py"
 COURSE = f"{TEST}::test_course_lstm_matches_numpy_equations"
@@ -51,7 +53,8 @@ class LSTM(Recurrent):
 
     The four weight blocks are stored side by side, in PyTorch's order (input gate,
     forget gate, input neuron, output gate), transposed for row vectors: the potentials
-    of all four are ``u(n+1) @ weight_input + h(n) @ weight_hidden + bias``.
+    of all four are ``u(n+1) @ weight_input + h(n) @ weight_hidden + bias``. The whole
+    sequence runs as compiled loops (:mod:`nnlearn.layers.lstm_kernels`).
 
     Parameters
     ----------
@@ -70,19 +73,30 @@ class LSTM(Recurrent):
         Initializer of the weight matrices.
     truncate : int, optional
         Truncated BPTT: detach the state every ``truncate`` steps. None: full BPTT.
+    num_layers, bidirectional, dropout : int, bool, float, default 1, False, 0.0
+        PyTorch's stacked layers, second direction and dropout between layers, as
+        :class:`~nnlearn.layers.Recurrent` describes them.
     random_state : int, Generator or None
+        Seeds the initial weights (and the dropout masks).
 
     Attributes
     ----------
     weight_input : Parameter of shape (input_size, 4 * hidden_size)
     weight_hidden : Parameter of shape (hidden_size, 4 * hidden_size)
     bias : Parameter of shape (4 * hidden_size,) or None
+    weight_input_l1, weight_hidden_reverse, bias_l1_reverse, ... : Parameter
+        The same of the other layers and directions, named as PyTorch's without ``_l0``
+        (``weight_ih_l1`` ↔ ``weight_input_l1``ᵀ); layer l > 0 reads
+        num_directions · hidden_size inputs.
     weight_output, bias_output : Parameters of the readout, only with ``output_size``
 
     Notes
     -----
     The state is the pair (h(n), c(n)), each of shape (n_samples, hidden_size), zeros
-    unless given, as ``torch.nn.LSTM``'s (h, c) without its layer axis.
+    unless given, as ``torch.nn.LSTM``'s (h, c) without its layer axis (which it may
+    have); with several layers or directions, PyTorch's layout (num_layers ·
+    num_directions, n_samples, hidden_size). PyTorch's two biases b_ih + b_hh are the
+    one bias here.
 
     Examples
     --------
@@ -91,9 +105,14 @@ class LSTM(Recurrent):
     >>> h_all, (h, c) = lstm(np.ones((2, 10, 1)), return_state=True)
     >>> h_all.shape, h.shape, c.shape
     ((2, 10, 8), (2, 8), (2, 8))
+    >>> deep = nl.LSTM(1, 8, num_layers=2, bidirectional=True, random_state=0)
+    >>> out, (h, c) = deep(np.ones((10, 1)), return_state=True)   # one sequence
+    >>> out.shape, h.shape
+    ((10, 16), (4, 8))
     """
 
     state_names = ("h", "c")
+    n_blocks = 4
 
     def __init__(
         self,
@@ -106,21 +125,21 @@ class LSTM(Recurrent):
         forget_bias: float = 1.0,
         init: str | Any = "glorot_uniform",
         truncate: int | None = None,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
         if variant not in VARIANTS:
             raise ValueError(f"LSTM: variant must be one of {sorted(VARIANTS)}, got {variant!r}")
         super().__init__(input_size, hidden_size, output_size, output_activation, bias, init,
-                         truncate)
+                         truncate, num_layers, bidirectional, dropout)
         self.variant = variant
         cell_input, cell_output = VARIANTS[variant]
         self.cell_input_activation = activations.get(cell_input)
         self.cell_output_activation = activations.get(cell_output)
-        self.forget_bias = float(forget_bias)
-        width = 4 * self.n_hidden
-        self.weight_input = Parameter(np.zeros((self.n_in, width)))
-        self.weight_hidden = Parameter(np.zeros((self.n_hidden, width)))
-        self.bias = Parameter(np.zeros(width)) if bias else None
+        self.forget_bias = check_real(forget_bias, "forget_bias")
+        self._add_layers()
         self._add_readout()
         self.reset_parameters(random_state)
 
@@ -128,27 +147,36 @@ class LSTM(Recurrent):
         return {**super().config(), "variant": self.variant, "forget_bias": self.forget_bias}
 
     def reset_parameters(self, random_state: int | np.random.Generator | None = None) -> None:
-        """Draw the weights from ``init``; biases zero except the forget gate's."""
+        """Draw the weights from ``init``; biases zero except the forget gates'."""
         super().reset_parameters(random_state)
-        if self.bias is not None:
-            self.bias.data[self.n_hidden : 2 * self.n_hidden] = self.forget_bias
+        for layer in range(self.num_layers):
+            for direction in range(self.n_directions):
+                bias = self.layer_weights(layer, direction)[2]
+                if bias is not None:
+                    bias.data[self.n_hidden : 2 * self.n_hidden] = self.forget_bias
 
     @property
     def state_sizes(self) -> tuple[int, ...]:
         return (self.n_hidden, self.n_hidden)
 
-    def step(self, u: Tensor, state: tuple[Tensor, ...]) -> tuple[tuple[Tensor, ...], Tensor]:
+    def cell_step(self, u: Tensor, state: State, weights: Weights) -> State:
         """The gates from [u(n+1); h(n)], then c(n+1) and h(n+1)."""
+        weight_input, weight_hidden, bias = weights
         h, c = state
         n = self.n_hidden
-        potential = ops.linear(u, self.weight_input, self.bias) + ops.linear(h, self.weight_hidden)
+        potential = ops.linear(u, weight_input, bias) + ops.linear(h, weight_hidden)
         gate_input = ops.sigmoid(potential[:, :n])
         gate_forget = ops.sigmoid(potential[:, n : 2 * n])
         cell_input = self.cell_input_activation(potential[:, 2 * n : 3 * n])
         gate_output = ops.sigmoid(potential[:, 3 * n :])
         c = gate_forget * c + gate_input * cell_input
-        h = gate_output * self.cell_output_activation(c)
-        return (h, c), self.readout(h)
+        return gate_output * self.cell_output_activation(c), c
+
+    def cell(self) -> Cell:
+        """The compiled loops (loaded on first use, as all compiled code)."""
+        from nnlearn.layers.lstm_kernels import LSTMCell
+
+        return LSTMCell(course=self.variant == "course")
 
     def extra_repr(self) -> str:
         return f"{super().extra_repr()}, variant={self.variant!r}"

@@ -11,7 +11,8 @@ from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
 from nnlearn.layers.module import Parameter, register_layer
-from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.recurrent import Recurrent, check_flag
+from nnlearn.layers.sequence import Cell, State, Weights, unroll
 
 TEST = "tests/test_recurrent_rnn.py"
 
@@ -40,8 +41,11 @@ class RNN(Recurrent):
     Vectors are rows here (as in :class:`~nnlearn.layers.Dense`), so each weight matrix is
     stored as the transpose of the course's: ``x(n) = σ(x(n−1) @ weight_hidden + u(n) @
     weight_input + y(n−1) @ weight_feedback + bias)``. Unrolled, x(n) is the course's
-    recursive definition σ(W σ(W x(n−2) + W^in u(n−1)) + W^in u(n)); backpropagation
-    through time is the engine's backward over that unrolled graph.
+    recursive definition σ(W σ(W x(n−2) + W^in u(n−1)) + W^in u(n)), and
+    backpropagation through time runs back over it: for σ among tanh, relu, the logistic
+    and the identity as compiled loops over the whole sequence
+    (:mod:`nnlearn.layers.rnn_kernels`), for the other activations and with feedback over
+    the unrolled graph of the engine; both give the same values and gradients.
 
     Parameters
     ----------
@@ -63,8 +67,11 @@ class RNN(Recurrent):
         Initializer of every weight matrix; biases start at zero.
     truncate : int, optional
         Truncated BPTT: detach the state every ``truncate`` steps. None: full BPTT.
+    num_layers, bidirectional, dropout : int, bool, float, default 1, False, 0.0
+        PyTorch's stacked layers, second direction and dropout between layers, as
+        :class:`~nnlearn.layers.Recurrent` describes them.
     random_state : int, Generator or None
-        Seeds the initial weights.
+        Seeds the initial weights (and the dropout masks).
 
     Attributes
     ----------
@@ -73,16 +80,22 @@ class RNN(Recurrent):
     weight_hidden : Parameter of shape (hidden_size, hidden_size)
         Wᵀ, the recurrent weights.
     bias : Parameter of shape (hidden_size,) or None
+    weight_input_l1, weight_hidden_reverse, bias_l1_reverse, ... : Parameter
+        The same of the other layers and directions, named as PyTorch's without ``_l0``
+        (``weight_ih_l1`` ↔ ``weight_input_l1``ᵀ); layer l > 0 reads
+        num_directions · hidden_size inputs.
     weight_feedback : Parameter of shape (output_size, hidden_size)
         (W^fb)ᵀ, only with ``feedback=True``.
-    weight_output : Parameter of shape (hidden_size, output_size)
+    weight_output : Parameter of shape (num_directions · hidden_size, output_size)
         (W^out)ᵀ, only with ``output_size``.
     bias_output : Parameter of shape (output_size,) or None
 
     Notes
     -----
     The state is x(n) of shape (n_samples, hidden_size), or with feedback the pair
-    (x(n), y(n)) (``state_names``); both start at zero unless given.
+    (x(n), y(n)) (``state_names``); both start at zero unless given. With several
+    layers or directions it has PyTorch's layout (num_layers · num_directions,
+    n_samples, hidden_size). PyTorch's two biases b_ih + b_hh are the one bias b here.
 
     Examples
     --------
@@ -105,21 +118,23 @@ class RNN(Recurrent):
         bias: bool = True,
         init: str | Any = "glorot_uniform",
         truncate: int | None = None,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
         random_state: int | np.random.Generator | None = None,
     ) -> None:
-        if feedback and output_size is None:
-            raise ValueError(
-                "RNN: feedback=True feeds the readout y(n−1) back, so it needs output_size; "
-                "got output_size=None"
-            )
         super().__init__(input_size, hidden_size, output_size, output_activation, bias, init,
-                         truncate)
+                         truncate, num_layers, bidirectional, dropout)
         self.activation = activations.get(activation)
-        self.feedback = bool(feedback)
+        self.feedback = check_flag(feedback, "feedback")
+        if self.feedback and (output_size is None or self.num_layers > 1 or self.bidirectional):
+            raise ValueError(
+                "RNN: feedback=True feeds the readout y(n−1) back into the one layer, so it "
+                f"needs output_size, num_layers=1 and bidirectional=False; got output_size="
+                f"{output_size}, num_layers={self.num_layers}, bidirectional={self.bidirectional}"
+            )
         self.state_names = ("x", "y") if self.feedback else ("x",)
-        self.weight_input = Parameter(np.zeros((self.n_in, self.n_hidden)))
-        self.weight_hidden = Parameter(np.zeros((self.n_hidden, self.n_hidden)))
-        self.bias = Parameter(np.zeros(self.n_hidden)) if bias else None
+        self._add_layers()
         if self.feedback:
             self.weight_feedback = Parameter(np.zeros((self.n_out, self.n_hidden)))
         self._add_readout()
@@ -132,15 +147,31 @@ class RNN(Recurrent):
     def state_sizes(self) -> tuple[int, ...]:
         return (self.n_hidden, self.n_out) if self.feedback else (self.n_hidden,)
 
-    def step(self, u: Tensor, state: tuple[Tensor, ...]) -> tuple[tuple[Tensor, ...], Tensor]:
-        """x(n) = σ(W x(n−1) + W^in u(n) [+ W^fb y(n−1)] + b) and y(n) from it."""
-        potential = ops.linear(u, self.weight_input, self.bias) + ops.linear(
-            state[0], self.weight_hidden)
+    def cell_step(self, u: Tensor, state: State, weights: Weights) -> State:
+        """x(n) = σ(W x(n−1) + W^in u(n) [+ W^fb y(n−1)] + b), and with feedback y(n)."""
+        weight_input, weight_hidden, bias = weights
+        potential = ops.linear(u, weight_input, bias) + ops.linear(state[0], weight_hidden)
         if self.feedback:
             potential = potential + ops.linear(state[1], self.weight_feedback)
         x = self.activation(potential)
-        y = self.readout(x)
-        return ((x, y) if self.feedback else (x,)), y
+        return (x, self.readout(x)) if self.feedback else (x,)
+
+    def cell(self) -> Cell | None:
+        """The compiled loops, for σ among :data:`~nnlearn.layers.rnn_kernels.ACTIVATION_CODES`
+        (PyTorch's tanh and relu, the logistic, the identity) without output feedback."""
+        from nnlearn.layers.rnn_kernels import ACTIVATION_CODES, RNNCell  # compiled: on use
+
+        known = self.activation.name in ACTIVATION_CODES and not self.activation.options
+        return RNNCell(self.activation.name) if known and not self.feedback else None
+
+    def outputs(self, x: Tensor, initial: list[State]) -> tuple[Tensor, list[State]]:
+        """With feedback the readout is part of the step: the outputs are the y(n)."""
+        if not self.feedback:
+            return super().outputs(x, initial)
+        weights = self.layer_weights(0, 0)
+        states = unroll(lambda u, state: self.cell_step(u, state, weights), x, initial[0],
+                        False, self.truncate)
+        return ops.stack([y for _, y in states], axis=1), [states[-1]]
 
     def extra_repr(self) -> str:
         feedback = ", feedback=True" if self.feedback else ""
