@@ -103,7 +103,7 @@ def eigenvalue_plane(eigenvalues: Mapping[str, ArrayLike]) -> Any:
     of a map, with the unit circle: inside it every deviation shrinks (stable), outside
     some grows."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(FULL_WIDTH * 0.85, 3.8))
+    fig, ax = plt.subplots(figsize=(FULL_WIDTH, 3.8))
     angle = np.linspace(0, 2 * np.pi, 361)
     ax.plot(np.cos(angle), np.sin(angle), color=PALETTE[6], ls="--", lw=1.2,
             label="unit circle |λ| = 1")
@@ -112,7 +112,7 @@ def eigenvalue_plane(eigenvalues: Mapping[str, ArrayLike]) -> Any:
         ax.plot(values.real, values.imag, MARKERS[k % len(MARKERS)], ls="none", ms=6,
                 color=PALETTE[k % len(PALETTE)], mfc="none" if k % 2 else None, mew=1.5,
                 label=label)
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")  # fill the axes, widen the limits
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
     fig.legend(loc="outside right center", frameon=False)
