@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlearn.dynamics import MarkovChain, StochasticSystem
+from nnlearn.equations import implements
 from nnlearn.plots.dynamics import absorption_curves, hidden_states, total_variation_curves
 from nnlearn.plots.energy import markov_convergence
 from nnlearn.tour.numbers import number
@@ -29,6 +30,7 @@ INTRODUCTION = (
     "carry."
 )
 
+BOOK_TEST = "tests/test_tour_book.py::"
 STATES = ("sunny", "cloudy", "rainy")
 WEATHER = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5]])
 #: the second transition matrix of the chain with input, and the observation O(i, k)
@@ -115,10 +117,29 @@ def gamblers_ruin(goal: int, p_win: float) -> np.ndarray:
     return T
 
 
+@implements("gamblers_ruin_closed_form", test=BOOK_TEST + "test_gamblers_ruin_beside_its_"
+            "closed_forms_and_the_drawn_absorption")
 def ruin_closed_forms(stakes: np.ndarray, goal: int, p_win: float) -> tuple[np.ndarray, ...]:
-    """P(ruin) and the expected number of rounds from each stake, in closed form
-    (p_win ≠ ½): with ρ = q/p, P(reach goal from i) = (1 − ρⁱ)/(1 − ρ^goal) and
-    E[rounds] = i/(q − p) − goal/(q − p) · P(reach goal from i)."""
+    """P(ruin) and the expected number of rounds from each stake, in closed form.
+
+    .. math:: P_i = \\frac{1 - \\rho^i}{1 - \\rho^n}, \\quad
+              E_i = \\frac{i}{q - p} - \\frac{n}{q - p} P_i, \\quad \\rho = q/p \\ne 1
+
+    with n = ``goal``, p = ``p_win`` ≠ ½ and P_i the chance to reach n from i.
+
+    Parameters
+    ----------
+    stakes : ndarray of int, shape (m,)
+        The starting stakes i, 0 ≤ i ≤ goal.
+    goal : int
+    p_win : float
+        The chance p to win a round, in (0, 1), not ½.
+
+    Returns
+    -------
+    ruin, rounds : ndarray of shape (m,)
+        1 − P_i and E_i.
+    """
     q = 1.0 - p_win
     rho = q / p_win
     reach = (1 - rho**stakes) / (1 - rho**goal)
@@ -127,7 +148,7 @@ def ruin_closed_forms(stakes: np.ndarray, goal: int, p_win: float) -> tuple[np.n
 
 def absorption(page: Page) -> None:
     page.section("Classes, and a game that ends: the gambler's ruin")
-    page.equation("markov_fundamental_matrix")
+    page.equation("markov_fundamental_matrix", "gamblers_ruin_closed_form")
     ruin = MarkovChain(gamblers_ruin(RUIN_GOAL, RUIN_WIN))
     classes = ruin.communication_classes()
     recurrent, transient = ruin.recurrent_classes(), ruin.transient_states()
@@ -141,10 +162,12 @@ def absorption(page: Page) -> None:
               "first, T holds Q (transient to transient) and R (transient to absorbing); "
               "N = (I − Q)⁻¹ counts the expected visits to each transient state, B = N R "
               "gives the probability of ending in each absorbing state and t = N 1 the "
-              "expected number of rounds. Beside the gambler's ruin's closed forms:")
+              "expected number of rounds. The gambler's ruin also has a closed form (the "
+              f"second equation above, with p = {number(RUIN_WIN)}, q = 1 − p and "
+              f"n = {RUIN_GOAL}), beside which:")
     ruined, rounds = ruin_closed_forms(transient, RUIN_GOAL, RUIN_WIN)
-    page.table(("stake i", "P(ruin): B = N R", "closed form", "expected rounds: t = N 1",
-                "closed form"),
+    page.table(("stake i", "P(ruin): B = N R", "closed form 1 − Pᵢ", "expected rounds: t = N 1",
+                "closed form Eᵢ"),
                [(int(i), float(b), float(c), float(t), float(e)) for i, b, c, t, e in zip(
                    transient, ruin.absorption_probabilities()[:, 0], ruined,
                    ruin.expected_steps_to_absorption(), rounds, strict=True)])

@@ -6,6 +6,7 @@ import numpy as np
 
 import nnlearn as nl
 from nnlearn.dynamics import ContinuousSystem, DiscreteSystem, logistic_map
+from nnlearn.equations import implements
 from nnlearn.plots import sequences as plots
 from nnlearn.plots.dynamics import bifurcation_diagram, cobweb_plot, eigenvalue_plane
 from nnlearn.plots.training import training_curves
@@ -38,9 +39,10 @@ N_PIECES, PIECE_LENGTH, RELIABILITY, TAPE_EPOCHS = 2000, 25, 0.9, 3
 FREE_STEPS, FREE_UNITS, SPECTRAL_RADII = 60, 20, (0.8, 1.2)
 #: the fixed points: the logistic map's r, the damping γ of the pendulum ẍ = −sin x − γẋ
 FIXED_R, DAMPING = 2.8, 0.5
-#: the logistic map: r of the cobwebs and of the table of Lyapunov exponents; the
-#: bifurcation diagram's values of r, steps dropped and steps drawn for each
-COBWEB_R, CHAOS_R = (2.8, 3.2, 3.9), 4.0
+#: the logistic map: r of the cobwebs, of the 2-cycle and of chaos in the table of
+#: Lyapunov exponents (with FIXED_R); the bifurcation diagram's values of r, steps
+#: dropped and steps drawn for each
+COBWEB_R, CYCLE_R, CHAOS_R = (2.8, 3.2, 3.9), 3.2, 4.0
 BIFURCATION_R, BIFURCATION_TRANSIENT, BIFURCATION_KEEP = np.linspace(2.5, 4.0, 400), 300, 80
 
 
@@ -128,8 +130,9 @@ def fixed_points(page: Page) -> None:
               "when every |λ| < 1, and it grows like e^(λt) in a flow, stable when every "
               "Re λ < 0. The logistic map x(n+1) = r x(n)(1 − x(n)) rests at 0 and at "
               f"1 − 1/r = {number(1 - 1 / r)}, where λ = f′(x*) = r and 2 − r. The damped "
-              "pendulum ẍ = −sin x − γẋ, as a flow on (x, ẋ), rests hanging down, a stable "
-              "focus (complex eigenvalues: it swings as it settles), and balanced upright, a "
+              "pendulum ẍ = −sin x − γẋ, as a flow on (x, ẋ), rests hanging down, where "
+              "λ = −γ/2 ± i√(1 − γ²/4) make a stable focus (complex eigenvalues: it swings as "
+              "it settles), and balanced upright, where λ = −γ/2 ± √(1 + γ²/4) make a "
               "saddle:")
     page.table(("system", "x*", "eigenvalues λ of J", "closed form", "stable"), rows)
     page.text("The recurrent network of the first section rests at x* = 0, and as tanh′(0) "
@@ -159,27 +162,51 @@ def _eigenvalues(values: np.ndarray) -> str:
     return ", ".join(number(float(v)) for v in sorted(values.real, reverse=True))
 
 
+@implements("logistic_map_cycle_exponents", test="tests/test_tour_book.py::test_lyapunov_"
+            "exponents_beside_closed_forms_and_the_diagrams_own")
+def cycle_exponents(r: float) -> tuple[float, float]:
+    """The Lyapunov exponents of the logistic map's fixed point 1 − 1/r and of its 2-cycle,
+    in closed form: ln |f′(x*)| = ln |2 − r|, and ½ ln |f′(x₊) f′(x₋)| = ½ ln |4 + 2r − r²|.
+
+    Parameters
+    ----------
+    r : float
+        The parameter; the fixed point is stable for 1 < r < 3, the 2-cycle for
+        3 < r < 1 + √6.
+
+    Returns
+    -------
+    fixed, two_cycle : float
+    """
+    return float(np.log(abs(2 - r))), float(0.5 * np.log(abs(4 + 2 * r - r**2)))
+
+
 def logistic(page: Page) -> None:
     page.section("The logistic map: from a fixed point to chaos")
-    page.equation("logistic_map", "largest_lyapunov_exponent")
+    page.equation("logistic_map", "largest_lyapunov_exponent", "logistic_map_cycle_exponents")
     page.text("One number, r, takes the logistic map from rest to chaos. A cobweb shows an "
               "orbit on the graph: up to the curve gives f(x(n)), across to the diagonal "
-              "makes it the next x. At r = 2.8 the orbit spirals into the fixed point, at "
-              "3.2 it settles on a cycle of two values, and at 3.9 it never settles.")
+              "makes it the next x. At r = {} the orbit spirals into the fixed point, at "
+              "{} it settles on a cycle of two values, and at {} it never settles."
+              .format(*map(number, COBWEB_R)))
     page.figure(cobweb_plot({f"r = {number(r)}": (lambda x, r=r: logistic_map(x, r))
                              for r in COBWEB_R}, x0=0.1, n_steps=40),
                 "cobwebs", "Cobwebs of 40 steps of the logistic map from x(0) = 0.1, for three "
                 "values of r.")
-    r = np.array([FIXED_R, 3.2, CHAOS_R])
+    r = np.array([FIXED_R, CYCLE_R, CHAOS_R])
     measured = [DiscreteSystem(lambda x, r=r: logistic_map(x, r)).lyapunov_exponent(
         0.3, n_steps=2000, n_transient=200) for r in r]
-    closed = [np.log(abs(2 - r[0])), 0.5 * np.log(abs(4 + 2 * r[1] - r[1] ** 2)), np.log(2)]
-    cycle = (r[1] + 1 + np.array([-1, 1]) * np.sqrt((r[1] - 3) * (r[1] + 1))) / (2 * r[1])
+    fixed, _ = cycle_exponents(FIXED_R)
+    _, two_cycle = cycle_exponents(CYCLE_R)
+    closed = [fixed, two_cycle, np.log(2)]
+    c = CYCLE_R
+    cycle = (c + 1 + np.array([-1, 1]) * np.sqrt(c**2 - 2 * c - 3)) / (2 * c)  # x₋, x₊
     page.text("The largest Lyapunov exponent λ is the mean of ln |f′(x(n))| along the orbit, "
               "the rate at which two nearby orbits part: negative on a stable cycle, "
               "positive in chaos, where a difference in the last digit grows to the size of "
               "the attractor in a few dozen steps. For the fixed point and the 2-cycle (at "
-              + " and ".join(number(x) for x in cycle) + ") it has a closed form, and at "
+              + " and ".join(number(x) for x in cycle) + ") it has the closed form above, "
+              "and at "
               "r = 4, where the map is the doubling map in disguise, it is ln 2; over 2,000 "
               "steps of nnlearn's Jacobian products:")
     page.table(("r", "attractor", "λ, measured", "λ, closed form"),
