@@ -222,10 +222,6 @@ def mixing(page: Page) -> None:
     worst = {name: _worst_distance(chain, MIXING_STEPS) for name, chain in chains.items()}
     times = {name: chain.mixing_time(EPSILON) for name, chain in chains.items()
              if chain.is_aperiodic}
-    try:
-        cycle.mixing_time(EPSILON)
-    except ValueError as error:
-        refusal = str(error)
     page.text("How fast a chain forgets its start is measured from the worst start: "
               "d(n) = maxᵢ ‖Tⁿ(i, ·) − π‖_TV, and the mixing time t_mix(ε) is the first n "
               f"with d(n) ≤ ε (ε = {number(EPSILON)} by convention). The weather chain has "
@@ -234,12 +230,21 @@ def mixing(page: Page) -> None:
               f"{cycle.period()}: from any corner it returns only every {cycle.period()} "
               f"steps, its distance to the uniform π stays "
               f"{number(worst[f'{CYCLE}-cycle'][-1])} for ever, and nnlearn refuses its "
-              f"mixing time: “{refusal}”. The lazy walk, which stays put on half of the "
+              f"mixing time: “{_refusal(cycle)}”. The lazy walk, which stays put on half of the "
               f"days, has the same π and mixes in t_mix = {times[f'lazy {CYCLE}-cycle']} "
               "steps.")
     page.figure(total_variation_curves(worst, epsilon=EPSILON, mixing_times=times), "mixing",
                 "The distance to π from the worst start, d(n), on a logarithmic scale; each "
                 "aperiodic chain's mixing time is dotted in its colour.")
+
+
+def _refusal(chain: MarkovChain) -> str:
+    """What nnlearn says when asked the mixing time of a chain that never mixes."""
+    try:
+        chain.mixing_time(EPSILON)
+    except ValueError as error:
+        return str(error)
+    raise RuntimeError("the periodic chain was given a mixing time")
 
 
 def _worst_distance(chain: MarkovChain, n_steps: int) -> np.ndarray:
@@ -262,9 +267,10 @@ def stable_stationary(page: Page) -> None:
     by_gth = MarkovChain(T).stationary_distribution()
     exact = np.full(4, 0.25)
     page.text(f"Two pairs of states, coupled by a probability of {number(COUPLING)}: the "
-              "chain takes about 10¹⁴ steps to cross from one pair to the other, but it "
-              "does cross, so π is unique, and by symmetry it is ¼ on each state. To the "
-              "eigenvector of Tᵀ for the eigenvalue 1 it looks like two chains: Tᵀ has a "
+              f"chain takes about {number(1 / COUPLING)} steps to cross from one pair to the "
+              "other, but it does cross, so π is unique, and by symmetry it is ¼ on each "
+              "state. To the eigenvector of Tᵀ for the eigenvalue 1 it looks like two chains: "
+              "Tᵀ has a "
               f"second eigenvalue within {number(np.sort(np.abs(eigenvalues - 1))[1])} of 1, "
               "and any mixture of the two pairs' own distributions is an eigenvector to "
               "rounding. The state reduction of "
