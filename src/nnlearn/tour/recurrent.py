@@ -1,4 +1,5 @@
-"""Chapter: recurrent networks, as dynamical systems and as sequence predictors."""
+"""Chapter: recurrent networks, as dynamical systems (their fixed points, and a map's road
+to chaos) and as sequence predictors."""
 
 from __future__ import annotations
 
@@ -109,14 +110,15 @@ def fixed_points(page: Page) -> None:
     r, gamma = FIXED_R, DAMPING
     focus = -gamma / 2 + np.array([1j, -1j]) * np.sqrt(1 - gamma**2 / 4)
     saddle = -gamma / 2 + np.array([1, -1]) * np.sqrt(1 + gamma**2 / 4)
-    closed_forms = [[r], [2 - r], focus, saddle]
-    rows = []
-    for name, points in ((f"logistic map, r = {number(r)}", logistic.fixed_points(
-            np.linspace(-0.5, 1.5, 5))), (f"pendulum, γ = {number(gamma)}",
-                                          pendulum.fixed_points([[0.3, 0.0], [3.0, 0.0]]))):
-        for point in points:
-            rows.append((name, _state(point.state), _eigenvalues(point.eigenvalues),
-                         _eigenvalues(np.asarray(closed_forms[len(rows)])), point.stable))
+    systems = (  # the points found, sorted by state, and their eigenvalues in closed form
+        (f"logistic map, r = {number(r)}", logistic.fixed_points(np.linspace(-0.5, 1.5, 5)),
+         ([r], [2 - r])),  # x* = 0 and 1 − 1/r
+        (f"pendulum, γ = {number(gamma)}", pendulum.fixed_points([[0.3, 0.0], [3.0, 0.0]]),
+         (focus, saddle)))  # hanging down and balanced upright
+    rows = [(name, _state(point.state), _eigenvalues(point.eigenvalues),
+             _eigenvalues(np.asarray(closed)), point.stable)
+            for name, points, closed_forms in systems
+            for point, closed in zip(points, closed_forms, strict=True)]
     for rho, rest in rests.items():
         rows.append((f"tanh RNN, ρ(W) = {number(rho)}", "0",
                      f"max |λ| = {number(np.abs(rest.eigenvalues).max())}",
