@@ -5,12 +5,8 @@ import numpy as np
 
 from nnlearn.dynamics import MarkovChain
 from nnlearn.dynamics.one_dimensional import attractor_samples, logistic_map
-from nnlearn.plots.dynamics import (
-    OKABE_ITO,
-    bifurcation_diagram,
-    cobweb_plot,
-    total_variation_curves,
-)
+from nnlearn.plots.dynamics import bifurcation_diagram, cobweb_plot, total_variation_curves
+from nnlearn.plots.style import PALETTE as OKABE_ITO
 
 PALETTE = {mcolors.to_hex(c) for c in OKABE_ITO}
 

@@ -49,7 +49,7 @@ def test_the_curves_plotted_are_the_curves_computed(figures):
         np.testing.assert_array_equal(line.get_ydata(), curve.stable)
     assert [line.get_color() for line in lines] == list(PALETTE[:3])
     legend_text = [t.get_text() for t in capacity.legends[0].get_texts()]
-    assert "Storkey: published absolute capacity 0.368" in legend_text  # 1/√(2 ln 40)
+    assert "Storkey: published N_max / L = 0.368" in legend_text  # 1/√(2 ln 40)
     lines = [line for line in retrieval.axes[0].get_lines() if len(line.get_xdata()) > 2]
     np.testing.assert_array_equal(lines[0].get_ydata(), retrieval_curves[0].modern)
     np.testing.assert_array_equal(lines[1].get_ydata(), retrieval_curves[0].classical)

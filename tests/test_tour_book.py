@@ -21,6 +21,7 @@ from browser_helpers import (
 
 from nnlearn import cli, tour
 from nnlearn.equations import CATALOGUE
+from nnlearn.tour.numbers import number
 
 PAGES = ["index", *tour.CHAPTERS, "equations"]
 WIDTHS = (1280, 800)
@@ -291,6 +292,217 @@ def test_critical_points_in_the_legend_are_the_markers_and_the_table(book):
         x, y = (value(v) for v in where.strip("()").split(", "))
         np.testing.assert_allclose([line.get_xdata()[0], line.get_ydata()[0]], [x, y], atol=5e-3)
         assert f"<td>{where}</td><td>{kind}</td>" in html
+
+
+# --- the analysis of chains, maps and memories: text, tables and figures agree ---------
+
+
+def table_with(book, name: str, header: str = "", caption: str = "") -> list[list[str]]:
+    """The rows (cell texts) of the one table on page ``name`` that has a header cell
+    ``header``, or a caption starting with ``caption``."""
+    html = (book.folder / f"{name}.html").read_text()
+    found = []
+    for title, table in re.findall(r"(?:<figcaption>([^<]*)</figcaption>)?<table>(.*?)</table>",
+                                   html, flags=re.S):
+        rows = [[re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+                for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)]
+        if (header and header in rows[0]) or (caption and title.startswith(caption)):
+            found.append(rows[1:])
+    (rows,) = found
+    return rows
+
+
+def lines_labelled(ax, prefix: str) -> list:
+    return [line for line in ax.get_lines() if line.get_label().startswith(prefix)]
+
+
+def first_below(x, y, level: float = 0.5) -> float:
+    """Where the drawn curve (x, y) first falls below ``level``, interpolated linearly."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    below = np.flatnonzero(y < level)
+    if below.size == 0:
+        return np.inf
+    k = below[0]
+    return float(x[k - 1] + (y[k - 1] - level) * (x[k] - x[k - 1]) / (y[k - 1] - y[k]))
+
+
+def test_every_equation_of_the_chain_and_memory_analyses_is_stated_in_the_book(book):
+    stated = set()
+    for name in tour.CHAPTERS:
+        stated |= set(re.findall(r'<div class="equation" id="eq-(\w+)"',
+                                 (book.folder / f"{name}.html").read_text()))
+    new = {key for key, entry in CATALOGUE.items() if entry.block.startswith(
+        ("analysis of Markov chains", "associative memories beyond Hebb"))}
+    assert len(new) >= 20
+    assert new - {"bam_weights", "bam_recall", "bam_energy"} <= stated
+
+
+def test_gamblers_ruin_beside_its_closed_forms_and_the_drawn_absorption(book):
+    rows = table_with(book, "markov", "P(ruin): B = N R")
+    assert [row[0] for row in rows] == ["1", "2", "3"]
+    for _, ruin, ruin_closed, rounds, rounds_closed in rows:
+        assert ruin == ruin_closed and rounds == rounds_closed
+    match = book.sentence(rf"From a stake of (\d) the game is over within (\d+) rounds with "
+                          rf"probability {NUMBER}\. The expected number of rounds is the sum "
+                          rf"over n of P\(still playing after n rounds\): {NUMBER} over the "
+                          rf"(\d+) rounds drawn, against t = {NUMBER}\.")
+    start, within, over, total, n_drawn, expected = match.groups()
+    ax = book.figures["markov-ruin"].axes[0]
+    (playing,) = lines_labelled(ax, "P(not yet absorbed)")
+    moving = np.asarray(playing.get_ydata())
+    assert len(moving) == int(n_drawn) + 1 and moving[0] == 1
+    assert value(over) == pytest.approx(1 - moving[int(within)], abs=5e-4)
+    assert value(total) == pytest.approx(moving.sum(), abs=5e-4)
+    assert value(total) == pytest.approx(value(expected), abs=1e-3)
+    assert value(expected) == pytest.approx(value(rows[int(start) - 1][3]), rel=5e-3)
+    (ruined,) = lines_labelled(ax, "P(Xₙ = 0")
+    dashed = [line.get_ydata()[0] for line in lines_labelled(ax, "absorption probability")]
+    assert dashed[0] == pytest.approx(value(rows[int(start) - 1][1]), abs=5e-4)
+    assert sum(dashed) == pytest.approx(1)
+    assert ruined.get_ydata()[-1] == pytest.approx(dashed[0], abs=1e-4)
+
+
+def test_return_times_are_one_over_pi(book):
+    rows = table_with(book, "markov", caption="Mean first passage times")
+    match = book.sentence(rf"1/π\(sunny\) = {NUMBER}, 1/π\(cloudy\) = {NUMBER}, 1/π\(rainy\) = "
+                          rf"{NUMBER}, against the diagonal's {NUMBER}, {NUMBER}, {NUMBER} "
+                          rf"\(largest difference {NUMBER}\)")
+    kac, diagonal = match.groups()[:3], match.groups()[3:6]
+    assert kac == diagonal and value(match.groups()[6]) < 1e-12
+    assert [row[k + 1] for k, row in enumerate(rows)] == [number(value(v), 3) for v in kac]
+
+
+def test_mixing_times_in_the_text_are_the_dotted_lines_and_the_cycle_never_mixes(book):
+    weather = int(book.sentence(r"mixes in t_mix = (\d+) days").group(1))
+    lazy = int(book.sentence(r"has the same π and mixes in t_mix = (\d+) steps").group(1))
+    stays = value(book.sentence(rf"its distance to the uniform π stays {NUMBER} for ever")
+                  .group(1))
+    assert book.sentence(r"nnlearn refuses its mixing time: “the chain is periodic")
+    ax = book.figures["markov-mixing"].axes[0]
+    curves = {line.get_label(): np.asarray(line.get_ydata()) for line in ax.get_lines()
+              if len(line.get_xdata()) > 2}
+    marks = {line.get_label(): line.get_xdata()[0] for line in lines_labelled(ax, "t_mix")}
+    assert marks == {f"t_mix of the weather chain: {weather}": weather,
+                     f"t_mix of the lazy 6-cycle: {lazy}": lazy}
+    for name, t_mix in (("weather chain", weather), ("lazy 6-cycle", lazy)):
+        assert int(np.argmax(curves[name] <= 0.25)) == t_mix
+    cycle = curves["6-cycle"]
+    np.testing.assert_allclose(cycle, 5 / 6, atol=1e-12)
+    assert stays == pytest.approx(cycle[-1], abs=5e-4)
+
+
+def test_state_reduction_is_exact_where_the_eigenvector_is_not(book):
+    rows = {row[0]: row[1:] for row in table_with(book, "markov", "largest error")}
+    assert rows["GTH state reduction (nnlearn)"] == ["0.25"] * 4 + ["0"]
+    assert value(rows["eigenvector of Tᵀ (NumPy)"][-1]) > 1e-6
+
+
+def test_estimated_transitions_err_as_the_binomial_prediction_says(book):
+    rows = table_with(book, "markov", "RMS error of T̂")
+    assert [value(row[0]) for row in rows] == [100, 1000, 10000]
+    errors = [value(row[1]) for row in rows]
+    assert errors[0] > errors[1] > errors[2]
+    for row in rows:
+        assert value(row[3]) == pytest.approx(1, abs=0.2)
+        assert value(row[3]) == pytest.approx(value(row[1]) / value(row[2]), rel=0.01)
+
+
+def test_hidden_weather_counts_in_the_text_are_read_off_the_figure(book):
+    hits = book.sentence(r"right on (\d+) of the (\d+) days filtered and (\d+) smoothed, and "
+                         r"the Viterbi path on (\d+)\.").groups()
+    misses = book.sentence(r"of the (\d+) days the Viterbi path misses, (\d+) are cloudy, and "
+                           r"it finds (\d+) of the (\d+) cloudy days").groups()
+    bottom = book.figures["markov-hidden"].axes[1]
+    posterior = np.asarray(bottom.images[0].get_array())
+    (truth,) = lines_labelled(bottom, "true state")
+    (viterbi,) = lines_labelled(bottom, "Viterbi path")
+    states, path = (np.asarray(line.get_ydata()) for line in (truth, viterbi))
+    assert posterior.shape == (3, int(hits[1])) == (3, len(states))
+    np.testing.assert_allclose(posterior.sum(axis=0), 1)
+    assert int(hits[2]) == np.sum(posterior.argmax(axis=0) == states)
+    assert int(hits[3]) == np.sum(path == states) == len(states) - int(misses[0])
+    assert int(misses[1]) == np.sum(states[path != states] == 1)
+    assert int(misses[2]) == np.sum((path == 1) & (states == 1))
+    assert int(misses[3]) == np.sum(states == 1)
+    match = book.sentence(rf"it gives {NUMBER}, and the forward algorithm {NUMBER} \(relative "
+                          rf"difference {NUMBER}\); the most probable of those paths is the "
+                          r"Viterbi path")
+    assert match.group(1) == match.group(2) and value(match.group(3)) < 1e-12
+
+
+def test_fixed_points_beside_closed_forms_and_the_eigenvalues_drawn(book):
+    rows = table_with(book, "recurrent", "eigenvalues λ of J")
+    assert len(rows) == 6
+    for system, _, autodiff, closed, _ in rows[:4]:
+        assert autodiff == closed, system
+    assert [row[-1] for row in rows] == ["no", "yes", "yes", "no", "yes", "no"]
+    assert value(book.sentence(rf"largest \|J − W\|: {NUMBER}\)").group(1)) == 0
+    largest = [value(v) for v in book.sentence(
+        rf"the largest \|λ\| is {NUMBER} and {NUMBER}, the fading").groups()]
+    ax = book.figures["recurrent-eigenvalues"].axes[0]
+    drawn = [line for line in ax.get_lines() if line.get_label().startswith("ρ(W)")]
+    assert [line.get_label() for line in drawn] == ["ρ(W) = 0.8: stable", "ρ(W) = 1.2: unstable"]
+    for line, radius in zip(drawn, largest, strict=True):
+        assert len(line.get_xdata()) == 20
+        assert np.hypot(line.get_xdata(), line.get_ydata()).max() == pytest.approx(radius,
+                                                                                    abs=5e-4)
+    assert largest[0] < 1 < largest[1]
+
+
+def test_lyapunov_exponents_beside_closed_forms_and_the_diagrams_own(book):
+    rows = table_with(book, "recurrent", "λ, closed form")
+    assert [row[0] for row in rows] == ["2.8", "3.2", "4"]
+    for _, _, measured, closed in rows:
+        assert value(measured) == pytest.approx(value(closed), abs=0.005)
+    assert value(rows[2][3]) == pytest.approx(np.log(2), abs=5e-4)
+    match = book.sentence(rf"at r = 4 the diagram's (\d+) steps give λ = {NUMBER}\.")
+    exponent = book.figures["recurrent-bifurcation"].axes[1].get_lines()[0]
+    assert exponent.get_xdata()[-1] == 4.0
+    assert value(match.group(2)) == pytest.approx(exponent.get_ydata()[-1], abs=5e-4)
+    assert value(match.group(2)) == pytest.approx(np.log(2), abs=0.05)
+    titles = [ax.get_title() for ax in book.figures["recurrent-cobwebs"].axes]
+    assert titles == ["r = 2.8", "r = 3.2", "r = 3.9"]
+
+
+def test_storage_rules_against_the_published_capacities_and_the_drawn_curves(book):
+    rows = table_with(book, "hopfield", "N_max, published")
+    assert [row[0] for row in rows] == ["Hebb", "Storkey", "pseudo-inverse"]
+    figure = book.figures["hopfield-rules"]
+    left, right = figure.axes[:2]
+    fixed = [line for line in left.get_lines() if len(line.get_xdata()) > 2]
+    recalled = [line for line in right.get_lines() if len(line.get_xdata()) > 2]
+    published = [line.get_xdata()[0] for line in lines_labelled(left, "Hebb: published")
+                 + lines_labelled(left, "Storkey: published")
+                 + lines_labelled(left, "pseudo-inverse: published")]
+    for (rule, n_published, n_measured, half, fails), ours, recall, mark in zip(
+            rows, fixed, recalled, published, strict=True):
+        assert value(n_measured) == pytest.approx(value(n_published), rel=0.15), rule
+        assert mark == pytest.approx(value(n_published) / 100, abs=5e-3)
+        breakdown = first_below(ours.get_xdata(), ours.get_ydata())
+        if np.isinf(breakdown):
+            assert half == "beyond 0.95"
+        else:
+            assert value(half) == pytest.approx(breakdown, rel=5e-3)
+        assert value(fails) == pytest.approx(first_below(recall.get_xdata(),
+                                                         recall.get_ydata()), rel=5e-3)
+    assert rows[2][2] == "99" and rows[2][3] == "beyond 0.95"
+    assert value(rows[0][3]) < value(rows[1][3])
+
+
+def test_modern_retrieval_counts_in_the_text_are_read_off_the_curves(book):
+    assert value(book.sentence(rf"differs from the update by at most {NUMBER}").group(1)) < 1e-12
+    most = r"(?:all )?([\d,]+)(?: drawn)?"
+    found = [(d, modern, classical) for modern, classical, d in re.findall(
+        rf"{most} against {most} for d = L = (\d+)", book.text)]
+    lines = [line for line in book.figures["hopfield-modern"].axes[0].get_lines()
+             if len(line.get_xdata()) > 2]
+    assert len(found) == 3 and len(lines) == 6
+    for k, (d, modern, classical) in enumerate(found):
+        counts = [np.asarray(line.get_xdata())[np.asarray(line.get_ydata()) >= 0.5].max()
+                  for line in lines[2 * k:2 * k + 2]]
+        assert [value(modern), value(classical)] == counts, d
+        assert value(modern) > 10 * value(classical)
 
 
 # --- choosing chapters -----------------------------------------------------------------

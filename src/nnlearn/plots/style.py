@@ -52,6 +52,7 @@ STYLE: dict[str, Any] = {
     "legend.framealpha": 0.9,
     "image.cmap": SEQUENTIAL,
     "figure.constrained_layout.use": True,
+    "figure.dpi": RASTER_DPI,
     "savefig.dpi": RASTER_DPI,
     "svg.fonttype": "path",
     "svg.hashsalt": "nnlearn",

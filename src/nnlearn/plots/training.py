@@ -61,11 +61,8 @@ def decision_boundary(model: Any, X: np.ndarray, y: np.ndarray, resolution: int 
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
                          np.linspace(lo[1], hi[1], resolution))
-    was_training = model.training
-    model.eval()
-    with no_grad():
+    with model.evaluation_mode(), no_grad():
         surface = model(np.column_stack([g0.ravel(), g1.ravel()])).data[:, 0]
-    model.train(was_training)
     fig, ax = plt.subplots(figsize=(HALF_WIDTH, 4.2))
     shaded = ax.contourf(g0, g1, surface.reshape(g0.shape), levels=np.linspace(0, 1, 11),
                          cmap=DIVERGING, alpha=0.75)

@@ -167,5 +167,8 @@ def rbm(page: Page) -> None:
                 ("scikit-learn BernoulliRBM", float(as_ours.pseudo_likelihood(X).mean()))])
 
 
-# the encoder experiments of Ackley, Hinton and Sejnowski (4-2-4, 4-3-4, 8-3-8) go here
+# The encoders of Ackley, Hinton and Sejnowski (1985: 4-2-4, 4-3-4, 8-3-8, their success
+# rates beside the paper's, the learned codes) become a section `encoder` placed between
+# `learning` and `rbm`, once BoltzmannMachine has connectivity masks and the paper's
+# learning procedure (annealed phases, noisy clamping, the sign step of the weights).
 SECTIONS = (distribution, sampling, annealing, learning, rbm)

@@ -1,23 +1,31 @@
-"""Chapter: recurrent networks, as dynamical systems and as sequence predictors."""
+"""Chapter: recurrent networks, as dynamical systems (their fixed points, and a map's road
+to chaos) and as sequence predictors."""
 
 from __future__ import annotations
 
 import numpy as np
 
 import nnlearn as nl
+from nnlearn.dynamics import ContinuousSystem, DiscreteSystem, logistic_map
+from nnlearn.equations import implements
 from nnlearn.plots import sequences as plots
+from nnlearn.plots.dynamics import bifurcation_diagram, cobweb_plot, eigenvalue_plane
 from nnlearn.plots.training import training_curves
 from nnlearn.tour.numbers import number, percent
 from nnlearn.tour.page import Page
 
 TITLE = "Recurrent networks and dynamical systems"
 SUMMARY = ("An RNN without input as a dynamical system, vanishing and exploding gradients, "
-           "a sine wave learned and generated, the LSTM, prediction as classification.")
+           "fixed points and their stability, the logistic map's road to chaos, a sine wave "
+           "learned and generated, the LSTM, prediction as classification.")
 INTRODUCTION = (
     "A recurrent network feeds its state back into itself, so it is a dynamical system: "
     "x(n + 1) = T(x(n), u(n)). This chapter first lets one run without input, where the "
     "spectral radius of its weight matrix decides whether the state fades or grows, and "
-    "with it the gradient that backpropagation through time sends back. Then a network "
+    "with it the gradient that backpropagation through time sends back. The eigenvalues "
+    "of the Jacobian at a fixed point say why, for this network as for a map or a "
+    "pendulum; and the logistic map, one equation with one parameter, goes from rest to "
+    "chaos, measured by its Lyapunov exponent. Then a network "
     "learns to predict a sine wave and, fed its own predictions, keeps generating it; the "
     "LSTM's gated memory does the same in two forms; and, as Widrow and Hoff put it, "
     "prediction turns out to be a kind of classification."
@@ -28,19 +36,30 @@ N_SEQUENCES, N_STEPS, DT = 64, 30, 0.25
 #: Widrow and Hoff's tape: pieces of PIECE_LENGTH bits of s(n) = s(n−1) XOR s(n−2), each
 #: bit of which the rule gives with probability RELIABILITY (else the other one)
 N_PIECES, PIECE_LENGTH, RELIABILITY, TAPE_EPOCHS = 2000, 25, 0.9, 3
-#: the free runs: steps, hidden units
-FREE_STEPS, FREE_UNITS = 60, 20
+#: the free runs: steps, hidden units, the spectral radii of W
+FREE_STEPS, FREE_UNITS, SPECTRAL_RADII = 60, 20, (0.8, 1.2)
+#: the fixed points: the logistic map's r, the damping γ of the pendulum ẍ = −sin x − γẋ
+FIXED_R, DAMPING = 2.8, 0.5
+#: the logistic map: r of the cobwebs, of the 2-cycle and of chaos in the table of
+#: Lyapunov exponents (with FIXED_R); the bifurcation diagram's values of r, steps
+#: dropped and steps drawn for each
+COBWEB_R, CYCLE_R, CHAOS_R = (2.8, 3.2, 3.9), 3.2, 4.0
+BIFURCATION_R, BIFURCATION_TRANSIENT, BIFURCATION_KEEP = np.linspace(2.5, 4.0, 400), 300, 80
+
+
+def recurrent_weights(spectral_radius: float) -> np.ndarray:
+    """The free runs' W: a random FREE_UNITS × FREE_UNITS matrix scaled to the spectral
+    radius ρ(W) (its largest |eigenvalue|)."""
+    W = np.random.default_rng(0).normal(size=(FREE_UNITS, FREE_UNITS))
+    return W * (spectral_radius / np.abs(np.linalg.eigvals(W)).max())
 
 
 def free_run(spectral_radius: float, activation: str) -> tuple[np.ndarray, float]:
     """‖x(n)‖ for n = 0..FREE_STEPS of x(n) = σ(W x(n−1)) from a unit x(0), and
     ‖∂Σx(FREE_STEPS)/∂x(0)‖ by backpropagation through time."""
-    rng = np.random.default_rng(0)
     rnn = nl.RNN(1, FREE_UNITS, activation=activation, bias=False)
-    W = rng.normal(size=(FREE_UNITS, FREE_UNITS))
-    W *= spectral_radius / np.abs(np.linalg.eigvals(W)).max()
-    rnn.weight_hidden.data[...] = W.T
-    direction = rng.normal(size=(1, FREE_UNITS))
+    rnn.weight_hidden.data[...] = recurrent_weights(spectral_radius).T
+    direction = np.random.default_rng(1).normal(size=(1, FREE_UNITS))
     x0 = nl.tensor(direction / np.linalg.norm(direction), requires_grad=True)
     states = rnn(np.zeros((1, FREE_STEPS, 1)), state=x0)
     states[0, -1].sum().backward()
@@ -53,7 +72,7 @@ def dynamics(page: Page) -> None:
     page.equation("discrete_time_update_operator", "rnn_update_equation",
                   "recurrent_neural_network_update_equations")
     curves, rows = {}, []
-    for rho in (0.8, 1.2):
+    for rho in SPECTRAL_RADII:
         for activation in ("identity", "tanh"):
             norms, gradient = free_run(rho, activation)
             curves[f"ρ(W) = {number(rho)}, σ = {activation}"] = norms
@@ -73,6 +92,143 @@ def dynamics(page: Page) -> None:
     page.figure(plots.state_norms(curves), "state-norms",
                 f"The norm of the free-running state over {FREE_STEPS} steps, on a "
                 "logarithmic scale: it decays for ρ(W) < 1 and grows for ρ(W) > 1.")
+
+
+def tanh_network(spectral_radius: float) -> DiscreteSystem:
+    """The free runs' tanh network as a map: x(n+1) = tanh(W x(n))."""
+    W = recurrent_weights(spectral_radius)
+    return DiscreteSystem(lambda x: nl.tanh(nl.matmul(W, x)))
+
+
+def fixed_points(page: Page) -> None:
+    page.section("Fixed points and their stability")
+    page.equation("newton_fixed_point", "fixed_point_stability")
+    logistic = DiscreteSystem(lambda x: logistic_map(x, FIXED_R))
+    pendulum = ContinuousSystem(
+        lambda x: nl.stack([x[1], -nl.sin(x[0]) - DAMPING * x[1]]))
+    rests = {rho: tanh_network(rho).fixed_point(np.zeros(FREE_UNITS)) for rho in SPECTRAL_RADII}
+    r, gamma = FIXED_R, DAMPING
+    focus = -gamma / 2 + np.array([1j, -1j]) * np.sqrt(1 - gamma**2 / 4)
+    saddle = -gamma / 2 + np.array([1, -1]) * np.sqrt(1 + gamma**2 / 4)
+    systems = (  # the points found, sorted by state, and their eigenvalues in closed form
+        (f"logistic map, r = {number(r)}", logistic.fixed_points(np.linspace(-0.5, 1.5, 5)),
+         ([r], [2 - r])),  # x* = 0 and 1 − 1/r
+        (f"pendulum, γ = {number(gamma)}", pendulum.fixed_points([[0.3, 0.0], [3.0, 0.0]]),
+         (focus, saddle)))  # hanging down and balanced upright
+    rows = [(name, _state(point.state), _eigenvalues(point.eigenvalues),
+             _eigenvalues(np.asarray(closed)), point.stable)
+            for name, points, closed_forms in systems
+            for point, closed in zip(points, closed_forms, strict=True)]
+    for rho, rest in rests.items():
+        rows.append((f"tanh RNN, ρ(W) = {number(rho)}", "0",
+                     f"max |λ| = {number(np.abs(rest.eigenvalues).max())}",
+                     f"ρ(W) = {number(rho)}", rest.stable))
+    gap = max(float(np.abs(rest.jacobian - recurrent_weights(rho)).max())
+              for rho, rest in rests.items())
+    page.text("A map rests where x* = T(x*), a flow where T(x*) = 0. Newton's method finds "
+              "such points from a few starts, with the exact Jacobian J = ∂T/∂x from "
+              "nnlearn's autodiff, and J's eigenvalues decide what happens near each: a "
+              "small deviation is multiplied by J at every step of a map, so x* is stable "
+              "when every |λ| < 1, and it grows like e^(λt) in a flow, stable when every "
+              "Re λ < 0. The logistic map x(n+1) = r x(n)(1 − x(n)) rests at 0 and at "
+              f"1 − 1/r = {number(1 - 1 / r)}, where λ = f′(x*) = r and 2 − r. The damped "
+              "pendulum ẍ = −sin x − γẋ, as a flow on (x, ẋ), rests hanging down, where "
+              "λ = −γ/2 ± i√(1 − γ²/4) make a stable focus (complex eigenvalues: it swings as "
+              "it settles), and balanced upright, where λ = −γ/2 ± √(1 + γ²/4) make a "
+              "saddle:")
+    page.table(("system", "x*", "eigenvalues λ of J", "closed form", "stable"), rows)
+    page.text("The recurrent network of the first section rests at x* = 0, and as tanh′(0) "
+              f"= 1 its Jacobian there is W itself (largest |J − W|: {number(gap)}). So the "
+              "rest is stable exactly when every eigenvalue of W lies inside the unit "
+              "circle, when ρ(W) < 1: the largest |λ| is "
+              + " and ".join(number(np.abs(rest.eigenvalues).max()) for rest in rests.values())
+              + ", the fading and the growing runs above.")
+    page.figure(eigenvalue_plane({f"ρ(W) = {number(rho)}: stable" if rest.stable else
+                                  f"ρ(W) = {number(rho)}: unstable": rest.eigenvalues
+                                  for rho, rest in rests.items()}),
+                "eigenvalues", f"The {FREE_UNITS} eigenvalues of J = W at the network's rest, "
+                "for the two spectral radii, and the unit circle.")
+
+
+def _state(state: np.ndarray) -> str:
+    values = [number(v, zero=1e-12) for v in state]
+    return values[0] if len(values) == 1 else "(" + ", ".join(values) + ")"
+
+
+def _eigenvalues(values: np.ndarray) -> str:
+    """Eigenvalues as a reader writes them: a complex pair as a ± bi, real ones listed."""
+    values = np.asarray(values)
+    if np.iscomplexobj(values) and np.any(values.imag != 0):
+        pair = values[np.argmax(values.imag)]
+        return f"{number(pair.real)} ± {number(pair.imag)}i"
+    return ", ".join(number(float(v)) for v in sorted(values.real, reverse=True))
+
+
+@implements("logistic_map_cycle_exponents", test="tests/test_tour_book.py::test_lyapunov_"
+            "exponents_beside_closed_forms_and_the_diagrams_own")
+def cycle_exponents(r: float) -> tuple[float, float]:
+    """The Lyapunov exponents of the logistic map's fixed point 1 − 1/r and of its 2-cycle,
+    in closed form: ln |f′(x*)| = ln |2 − r|, and ½ ln |f′(x₊) f′(x₋)| = ½ ln |4 + 2r − r²|.
+
+    Parameters
+    ----------
+    r : float
+        The parameter; the fixed point is stable for 1 < r < 3, the 2-cycle for
+        3 < r < 1 + √6.
+
+    Returns
+    -------
+    fixed, two_cycle : float
+    """
+    return float(np.log(abs(2 - r))), float(0.5 * np.log(abs(4 + 2 * r - r**2)))
+
+
+def logistic(page: Page) -> None:
+    page.section("The logistic map: from a fixed point to chaos")
+    page.equation("logistic_map", "largest_lyapunov_exponent", "logistic_map_cycle_exponents")
+    page.text("One number, r, takes the logistic map from rest to chaos. A cobweb shows an "
+              "orbit on the graph: up to the curve gives f(x(n)), across to the diagonal "
+              "makes it the next x. At r = {} the orbit spirals into the fixed point, at "
+              "{} it settles on a cycle of two values, and at {} it never settles."
+              .format(*map(number, COBWEB_R)))
+    page.figure(cobweb_plot({f"r = {number(r)}": (lambda x, r=r: logistic_map(x, r))
+                             for r in COBWEB_R}, x0=0.1, n_steps=40),
+                "cobwebs", "Cobwebs of 40 steps of the logistic map from x(0) = 0.1, for three "
+                "values of r.")
+    r = np.array([FIXED_R, CYCLE_R, CHAOS_R])
+    measured = [DiscreteSystem(lambda x, r=r: logistic_map(x, r)).lyapunov_exponent(
+        0.3, n_steps=2000, n_transient=200) for r in r]
+    fixed, _ = cycle_exponents(FIXED_R)
+    _, two_cycle = cycle_exponents(CYCLE_R)
+    closed = [fixed, two_cycle, np.log(2)]
+    c = CYCLE_R
+    cycle = (c + 1 + np.array([-1, 1]) * np.sqrt(c**2 - 2 * c - 3)) / (2 * c)  # x₋, x₊
+    page.text("The largest Lyapunov exponent λ is the mean of ln |f′(x(n))| along the orbit, "
+              "the rate at which two nearby orbits part: negative on a stable cycle, "
+              "positive in chaos, where a difference in the last digit grows to the size of "
+              "the attractor in a few dozen steps. For the fixed point and the 2-cycle (at "
+              + " and ".join(number(x) for x in cycle) + ") it has the closed form above, "
+              "and at "
+              "r = 4, where the map is the doubling map in disguise, it is ln 2; over 2,000 "
+              "steps of nnlearn's Jacobian products:")
+    page.table(("r", "attractor", "λ, measured", "λ, closed form"),
+               [(float(r[0]), "fixed point", float(measured[0]), float(closed[0])),
+                (float(r[1]), "cycle of 2", float(measured[1]), float(closed[1])),
+                (float(r[2]), "chaos", float(measured[2]), float(closed[2]))])
+    figure = bifurcation_diagram(logistic_map, BIFURCATION_R, n_transient=BIFURCATION_TRANSIENT,
+                                 n_keep=BIFURCATION_KEEP)
+    drawn = figure.axes[1].get_lines()[0].get_ydata()
+    page.text("The bifurcation diagram repeats the experiment for "
+              f"{len(BIFURCATION_R)} values of r: the fixed point splits into a 2-cycle at "
+              "r = 3, that into a 4-cycle at 1 + √6 ≈ 3.449, faster and faster, into chaos "
+              "near r ≈ 3.57, broken by windows of stable cycles (the widest, a 3-cycle, "
+              "near 3.83). λ(r) below marks each split by touching 0 and each window by a "
+              f"dip below it; at r = 4 the diagram's {4 * BIFURCATION_KEEP} steps give "
+              f"λ = {number(drawn[-1])}.")
+    page.figure(figure, "bifurcation", f"Above: the {BIFURCATION_KEEP} states after "
+                f"{BIFURCATION_TRANSIENT} steps from x(0) = 0.3, for each r. Below: the "
+                "Lyapunov exponent λ(r) (clipped at −4, where an orbit passes x = ½ and "
+                "f′ = 0).")
 
 
 def sine_data(n_sequences: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
@@ -209,6 +365,4 @@ def _against(score: float, optimum: float) -> str:
     return f"it is {number(100 * abs(optimum - score), 2)} percentage points {side} the optimum"
 
 
-# fixed points and their eigenvalues, a Lyapunov exponent, a bifurcation diagram and a
-# cobweb plot go here, after dynamics
-SECTIONS = (dynamics, sine, lstm_sine, tape_prediction)
+SECTIONS = (dynamics, fixed_points, logistic, sine, lstm_sine, tape_prediction)
