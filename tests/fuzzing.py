@@ -11,8 +11,9 @@ back:
   names the argument and which nnlearn (or scikit-learn, for its estimators' checks) raised;
 * ``unclear``: such an error that does not name the argument, or one raised from deep
   inside NumPy, SciPy or Numba;
-* ``wrong``: any other exception (``IndexError``, ``ZeroDivisionError``, a warning turned
-  error, ...) or a silent NaN.
+* ``wrong``: any other exception (``IndexError``, ``ZeroDivisionError``, a ``RuntimeWarning``
+  from a model, ...) or a silent NaN. (A ``MemoryError`` from NumPy for a size the machine
+  cannot allocate is good: it says how much was asked.)
 
 ``tests/test_fuzz.py`` runs a bounded number of examples per entry point in the test suite;
 ``python tests/fuzz_report.py`` runs a long campaign in child processes and counts crashes
@@ -240,9 +241,16 @@ def verdict(entry: EntryPoint, value: Any) -> tuple[str, str]:
     """(``good`` | ``unclear`` | ``wrong``, what happened) for ``entry`` called with ``value``."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", RuntimeWarning)
+            # The engine's operations compute with NaN and ±inf as PyTorch does, and NumPy's
+            # floating-point warnings about them follow the caller's np.errstate; a model
+            # refuses such values before computing, so a warning there is a finding.
+            warnings.simplefilter("error" if entry.check_result else "ignore", RuntimeWarning)
             warnings.simplefilter("ignore", UserWarning)  # ConvergenceWarning and kin
             result = entry.call(value)
+    except MemoryError as error:  # a valid request the machine cannot meet: NumPy says so
+        if "Unable to allocate" in str(error):
+            return "good", f"refused: {error}"
+        return "wrong", f"MemoryError: {error}"
     except (ValueError, TypeError) as error:
         where, message = _raised_where(error), str(error)
         if any(part in where for part in DEEP_SOURCES) and not any(

@@ -1,5 +1,9 @@
 """The compiled loops against NumPy: same values, dtypes kept, NaN and any array layout."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -90,3 +94,31 @@ def test_fused_relu_layer_equals_relu_of_linear(dtype):
     for ours, reference in zip(fused, plain, strict=True):
         assert ours.grad.dtype == dtype
         np.testing.assert_allclose(ours.grad, reference.grad, rtol=tol, atol=tol)
+
+
+def test_ctrl_c_during_the_first_compilation_waits_for_it_to_finish(tmp_path):
+    """An LLVM compilation interrupted half-way aborted the process later; now Ctrl-C is
+    raised once the compiled loop exists."""
+    script = (
+        "import os, signal, threading\n"
+        "import numpy as np\n"
+        "from nnlearn.compiled import compiled\n"
+        "@compiled\n"
+        "def twice(x):\n"
+        "    total = 0.0\n"
+        "    for i in range(x.shape[0]):\n"
+        "        total += 2 * x[i]\n"
+        "    return total\n"
+        "threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "try:\n"
+        "    twice(np.ones(3))\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted', len(twice.signatures))\n"
+        "import gc; gc.collect()\n"
+        "print(twice(np.ones(3)))\n"
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["interrupted", "1", "6.0"]

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 
 from nnlearn.autodiff import logits, ops
 from nnlearn.autodiff.tensor import Tensor, no_grad, tensor
+from nnlearn.checks import check_real_array
 from nnlearn.equations import implements
 from nnlearn.registry import Registry
 
@@ -68,11 +69,12 @@ class Activation:
         if isinstance(x, Tensor):
             return self.function(x, **self.options)
         with no_grad():
-            return self.function(tensor(x), **self.options).data
+            return self.function(tensor(check_real_array(x, "x", finite=False)),
+                                 **self.options).data
 
     def derivative(self, x: ArrayLike) -> np.ndarray:
         """σ'(x) from the closed form (an array)."""
-        x = tensor(x).data
+        x = check_real_array(x, "x", finite=False)
         return self.closed_form(x, self(x), **self.options)
 
     def bind(self, **options: Any) -> Activation:

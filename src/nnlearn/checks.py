@@ -156,6 +156,9 @@ def check_real_array(value: ArrayLike, name: str, *, dtype: DTypeLike = None,
     """
     if value is None:
         raise InvalidArgumentError(f"{name} must be an array of real numbers, got None")
+    if type(value).__module__.startswith("scipy.sparse"):
+        raise InvalidArgumentError(f"{name} must be a dense array of real numbers, got a SciPy "
+                                   f"sparse {type(value).__name__}; convert it with .toarray()")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:  # ragged nested lists, unconvertible objects

@@ -12,8 +12,10 @@ compilation). This module holds that decorator and the small helpers the loops s
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numba
 import numpy as np
@@ -39,9 +41,38 @@ def compiled(function: F) -> F:
     """
     options = {"fastmath": set(FLOAT_FLAGS), "error_model": "numpy"}
     try:
-        return numba.njit(cache=True, **options)(function)
+        dispatcher = numba.njit(cache=True, **options)(function)
     except RuntimeError:  # nowhere writable to cache (read-only install, no home): compile per run
-        return numba.njit(**options)(function)
+        dispatcher = numba.njit(**options)(function)
+    # Numba calls this (by name) when no machine code fits the arguments yet.
+    dispatcher._compile_for_args = _holding_ctrl_c(dispatcher._compile_for_args)
+    return dispatcher
+
+
+def _holding_ctrl_c(compile: Callable[..., Any]) -> Callable[..., Any]:
+    """``compile`` with Ctrl-C held until it returns, then raised.
+
+    An LLVM compilation interrupted half-way leaves llvmlite in a state that aborts the
+    process later ("Fatal Python error: Aborted" when its objects are collected), so the
+    first call of a compiled loop finishes compiling (or loading from the cache) before a
+    KeyboardInterrupt is raised. Signals are handled in the main thread only: elsewhere
+    there is nothing to hold.
+    """
+
+    def compile_whole(*args: Any, **kwargs: Any) -> Any:
+        handler = signal.getsignal(signal.SIGINT)
+        if threading.current_thread() is not threading.main_thread() or handler is None:
+            return compile(*args, **kwargs)
+        held: list[int] = []
+        signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
+        try:
+            return compile(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGINT, handler)
+            if held:
+                raise KeyboardInterrupt
+
+    return compile_whole
 
 
 @compiled

@@ -46,6 +46,25 @@ class _GradMode(threading.local):
 _grad_mode = _GradMode()
 
 
+def grad_mode_state() -> _GradMode:
+    """This thread's grad-mode state: ``enabled``, and ``previous``, the modes the open
+    switches replaced.
+
+    For code that must leave the mode as it found it whatever happens, with a ``finally``
+    that makes no call (Ctrl-C is raised at the start of a function, so it can skip the
+    ``__exit__`` of a switch)::
+
+        state = grad_mode_state()
+        enabled, depth = state.enabled, len(state.previous)
+        try:
+            ...
+        finally:
+            state.enabled = enabled
+            del state.previous[depth:]
+    """
+    return _grad_mode
+
+
 def is_grad_enabled() -> bool:
     """Whether operations are being recorded for differentiation (in this thread)."""
     return _grad_mode.enabled
@@ -60,8 +79,10 @@ class set_grad_enabled(contextlib.ContextDecorator):
 
     # The replaced mode is kept per thread, not on this object: one switch (a decorated
     # function) may be open in several threads at once. Neither method makes a call after
-    # its first change of state, so Ctrl-C (raised only at calls and loops) cannot leave
-    # the mode switched with no record of the mode to restore.
+    # its first change of state, so Ctrl-C (raised only at calls and loops) cannot fall
+    # between the two. It can land at the very start of __exit__, before any of it runs:
+    # nl.fit and the other long computations restore the mode in a finally of their own
+    # (see grad_mode_state).
     def __enter__(self) -> None:
         state = _grad_mode
         state.previous += (state.enabled,)

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn import activations, losses
-from nnlearn.autodiff.tensor import Tensor, no_grad
+from nnlearn.autodiff.tensor import Tensor, grad_mode_state, no_grad
 from nnlearn.checks import check_integer, check_real
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
@@ -201,6 +201,8 @@ def fit(
     n_batches = 1 if batch_size is None or isinstance(opt, LBFGS) else -(-len(X) // batch_size)
     bar = Progress(epochs, progress)
     model.train()
+    grad_mode = grad_mode_state()
+    recording, depth = grad_mode.enabled, len(grad_mode.previous)
     for callback in callbacks:
         callback.on_train_begin(model, history)
     try:
@@ -231,6 +233,11 @@ def fit(
                     history.stopped_epoch = epoch
                     break
     finally:
+        # First, with no call on the way: the grad mode as it was, even if Ctrl-C skipped
+        # the exit of a switch inside (it is raised at the start of a function).
+        grad_mode.enabled = recording
+        del grad_mode.previous[depth:]
+        model.train()  # evaluate's switch to evaluation mode may have been skipped so too
         bar.close()
         for callback in callbacks:  # on every way out: EarlyStopping restores the best weights
             callback.on_train_end(model, history)
