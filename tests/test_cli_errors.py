@@ -1,7 +1,6 @@
 """Every way ``nnlearn train`` and ``nnlearn predict`` can be given bad input ends in one line
 naming the argument at fault and exit status 2: no traceback, no silent garbage."""
 
-import csv
 import json
 import os
 import re
@@ -18,56 +17,49 @@ from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from table_files import write_csv
 
 import nnlearn as nl
 from nnlearn import cli
-
-
-def _write(path, header, rows, **options):
-    with open(path, "w", newline="", encoding=options.pop("encoding", "utf-8")) as file:
-        writer = csv.writer(file, **options)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """Small files, good and bad, by name; a model trained on ``good`` (features a, b)."""
     tmp_path = tmp_path_factory.mktemp("files")
+
+    def table(name, header, rows, **options):
+        return write_csv(tmp_path / f"{name}.csv", header, rows, **options)
+
     good_rows = [[str(i % 2), str(i), str(-i)] for i in range(12)]
     paths = {
         "dir": tmp_path,
-        "good": _write(tmp_path / "good.csv", ["y", "a", "b"], good_rows),
-        "word": _write(tmp_path / "word.csv", ["y", "a", "b"],
-                       [["1", "0.5", "2"], ["0", "0.1", "high"], ["1", "0.3", "4"]]),
-        "comma": _write(tmp_path / "comma.csv", ["y", "a"], [["1", "0,5"], ["0", "1,25"]],
-                        delimiter=";"),
-        "inf": _write(tmp_path / "inf.csv", ["y", "a", "b"], [["1", "2", "3"], ["0", "inf", "4"]]),
-        "huge": _write(tmp_path / "huge.csv", ["y", "a", "b"],
-                       [[str(i % 2), f"{(-1) ** i}e308", str(i)] for i in range(8)]),
-        "tiny": _write(tmp_path / "tiny.csv", ["y", "a", "b"],
-                       [[str(i % 2), f"{i % 2}e-160", str(i)] for i in range(12)]),
-        "vast": _write(tmp_path / "vast.csv", ["a", "b"], [["0", "1"], ["1e150", "2"]]),
-        "long": _write(tmp_path / "long.csv", ["y", "a", "b"],
-                       [["1", "2", "3"], ["1", "2", "3", "4"]]),
-        "repeated": _write(tmp_path / "repeated.csv", ["y", "a", "a"], [["1", "2", "3"]]),
-        "unnamed": _write(tmp_path / "unnamed.csv", ["y", "a"], [["1", "2", "3"], ["0", "4", "5"]]),
+        "good": table("good", ["y", "a", "b"], good_rows),
+        "word": table("word", ["y", "a", "b"],
+                      [["1", "0.5", "2"], ["0", "0.1", "high"], ["1", "0.3", "4"]]),
+        "comma": table("comma", ["y", "a"], [["1", "0,5"], ["0", "1,25"]], delimiter=";"),
+        "inf": table("inf", ["y", "a", "b"], [["1", "2", "3"], ["0", "inf", "4"]]),
+        "huge": table("huge", ["y", "a", "b"],
+                      [[str(i % 2), f"{(-1) ** i}e308", str(i)] for i in range(8)]),
+        "tiny": table("tiny", ["y", "a", "b"],
+                      [[str(i % 2), f"{i % 2}e-160", str(i)] for i in range(12)]),
+        "vast": table("vast", ["a", "b"], [["0", "1"], ["1e150", "2"]]),
+        "long": table("long", ["y", "a", "b"], [["1", "2", "3"], ["1", "2", "3", "4"]]),
+        "repeated": table("repeated", ["y", "a", "a"], [["1", "2", "3"]]),
+        "unnamed": table("unnamed", ["y", "a"], [["1", "2", "3"], ["0", "4", "5"]]),
         "empty": tmp_path / "empty.csv",
         "header": tmp_path / "header.csv",
-        "latin": _write(tmp_path / "latin.csv", ["y", "town"], [["1", "Besançon"]],
-                        encoding="latin-1"),
-        "texts": _write(tmp_path / "texts.csv", ["y", "a", "note"],
-                        [[str(i % 2), str(i), f"note {i}"] for i in range(30)]),
-        "textual": _write(tmp_path / "textual.csv", ["y", "a"], [["a", "1"], ["b", "2"]]),
-        "target_inf": _write(tmp_path / "target_inf.csv", ["y", "a"], [["1", "2"], ["inf", "3"]]),
-        "no_target": _write(tmp_path / "no_target.csv", ["y", "a"], [["", "2"], ["", "3"]]),
-        "one_class": _write(tmp_path / "one_class.csv", ["y", "a"], [["x", "1"], ["x", "2"]]),
-        "other": _write(tmp_path / "other.csv", ["b", "c"], [["1", "2"]]),
-        "gap": _write(tmp_path / "gap.csv", ["a", "b"], [["1", ""]]),
-        "wide": _write(tmp_path / "wide.csv", ["a", "b", "c"], [["1", "2", "3"]]),
-        "semicolon": _write(tmp_path / "semicolon.csv", ["species", "a"], [["x", "1"]],
-                            delimiter=";"),
+        "latin": table("latin", ["y", "town"], [["1", "Besançon"]], encoding="latin-1"),
+        "texts": table("texts", ["y", "a", "note"],
+                       [[str(i % 2), str(i), f"note {i}"] for i in range(30)]),
+        "textual": table("textual", ["y", "a"], [["a", "1"], ["b", "2"]]),
+        "target_inf": table("target_inf", ["y", "a"], [["1", "2"], ["inf", "3"]]),
+        "no_target": table("no_target", ["y", "a"], [["", "2"], ["", "3"]]),
+        "one_class": table("one_class", ["y", "a"], [["x", "1"], ["x", "2"]]),
+        "other": table("other", ["b", "c"], [["1", "2"]]),
+        "gap": table("gap", ["a", "b"], [["1", ""]]),
+        "wide": table("wide", ["a", "b", "c"], [["1", "2", "3"]]),
+        "semicolon": table("semicolon", ["species", "a"], [["x", "1"]], delimiter=";"),
     }
     paths["empty"].write_bytes(b"")
     paths["header"].write_text("y,a,b\n")
@@ -158,6 +150,9 @@ ERRORS = [
     ([*TRAIN, "{target_inf}", "--target", "y"], r"--target: column 'y' holds a value that is "
                                                 r"not finite \(inf in row 2\)"),
     ([*TRAIN, "{good}", "--target", "y", "--test-size", "0.01"], "--test-size 0.01: "),
+    ([*TRAIN, "{good}", "--target", "y", "--epochs", "1", "--lr", "1e308",
+      "--no-early-stopping"], r"--lr 1e\+308: training diverged \(the network's outputs "
+                              r"overflow\); try a smaller --lr"),
     ([*TRAIN, "{one_class}", "--target", "y"], r"--target: column 'y' holds one class only "
                                                r"\('x'\); a classifier learns to tell two"),
     # --out, checked before anything is read
@@ -312,3 +307,30 @@ def test_any_arguments_at_all_end_in_a_result_or_a_message(files, capsys, option
         assert re.search(r"(^|\n)nnlearn( train)?: error: [^\n]+\n$", captured.err), captured.err
     else:
         assert "model saved to" in captured.out
+
+
+PREDICT_VALUES = {option: VALUES[option] for option in ("--sep", "--decimal", "--encoding")}
+PREDICT_VALUES["--out"] = ["p.csv", "no/p.csv", ""]
+PREDICT_OPTION = st.sampled_from(sorted(PREDICT_VALUES)).flatmap(
+    lambda option: st.tuples(st.just(option), st.sampled_from(PREDICT_VALUES[option])))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(model=st.sampled_from(["model", "tiny_model", "bare", "plain", "unfitted", "good"]),
+       data=st.sampled_from(["good", "word", "comma", "inf", "gap", "wide", "vast", "latin"]),
+       options=st.lists(PREDICT_OPTION, max_size=3))
+def test_predict_with_any_arguments_ends_in_a_result_or_a_message(files, capsys, model, data,
+                                                                  options):
+    argv = ["predict", str(files[model]), str(files[data])]
+    for option, value in options:
+        argv += [option, str(files["dir"] / value) if option == "--out" else value]
+    try:
+        status = cli.main(argv)
+    except SystemExit as exit_info:
+        status = exit_info.code
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert status in (0, 2), captured.err
+    if status == 2:
+        assert re.search(r"(^|\n)nnlearn( predict)?: error: [^\n]+\n$", captured.err)

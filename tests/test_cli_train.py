@@ -13,17 +13,10 @@ import pandas as pd
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.pipeline import Pipeline
+from table_files import write_csv
 
 import nnlearn as nl
 from nnlearn import cli, io
-
-
-def _write_csv(path, header, rows, **options):
-    with open(path, "w", newline="", encoding=options.pop("encoding", "utf-8")) as file:
-        writer = csv.writer(file, **options)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 @pytest.fixture
@@ -31,8 +24,8 @@ def iris_csv(tmp_path):
     X, y = load_iris(return_X_y=True)
     names = np.array(["setosa", "versicolor", "virginica"])[y]
     header = ["sepal length", "sepal width", "petal length", "petal width", "species"]
-    return _write_csv(tmp_path / "iris.csv", header,
-                      [[*map(str, x), label] for x, label in zip(X, names, strict=True)])
+    return write_csv(tmp_path / "iris.csv", header,
+                     [[*map(str, x), label] for x, label in zip(X, names, strict=True)])
 
 
 @pytest.fixture
@@ -153,9 +146,9 @@ def test_predict_takes_new_columns_orders_extra_columns_and_unseen_categories(
     model_path = tmp_path / "m.nnl"
     assert _train(data, model_path, "--target", "label", "--epochs", "10") == 0
     new = tmp_path / "new.csv"
-    _write_csv(new, ["extra", "member", "city", "income", "age"],
-               [["1", "True", "Rome", "4.5", "30"], ["2", "False", "", "5.5", ""],
-                ["3", "True", "Paris", "6", "61"]])
+    write_csv(new, ["extra", "member", "city", "income", "age"],
+              [["1", "True", "Rome", "4.5", "30"], ["2", "False", "", "5.5", ""],
+               ["3", "True", "Paris", "6", "61"]])
     capsys.readouterr()
     assert cli.main(["predict", str(model_path), str(new)]) == 0
     captured = capsys.readouterr()
@@ -191,7 +184,7 @@ def test_semicolons_decimal_commas_and_latin_1_are_read(mixed_frame, tmp_path, c
 
 def test_tab_separator_can_be_given_and_quoted_fields_hold_separators(tmp_path, capsys):
     rows = [[f"{i / 10}", "a\tb" if i % 2 else "c", str(i % 2)] for i in range(40)]
-    data = _write_csv(tmp_path / "t.tsv", ["x", "text", "y"], rows, delimiter="\t")
+    data = write_csv(tmp_path / "t.tsv", ["x", "text", "y"], rows, delimiter="\t")
     assert _train(data, tmp_path / "m.nnl", "--target", "y", "--epochs", "3",
                   "--sep", "tab") == 0
     assert "1 numbers (standardized), 1 categories" in capsys.readouterr().out
@@ -215,7 +208,7 @@ def test_dropna_leaves_rows_out_instead_of_imputing(mixed_frame, tmp_path, capsy
 
 def test_categories_ignore_and_rows_without_target(tmp_path, capsys):
     rows = [[str(i % 4), f"0{i % 3}", str(i), "xz"[i % 2] if i % 5 else ""] for i in range(80)]
-    data = _write_csv(tmp_path / "codes.csv", ["rating", "zip", "id", "y"], rows)
+    data = write_csv(tmp_path / "codes.csv", ["rating", "zip", "id", "y"], rows)
     assert _train(data, tmp_path / "m.nnl", "--target", "y", "--epochs", "3",
                   "--categories", "zip", "--categories", "rating", "--ignore", "id") == 0
     out = capsys.readouterr().out
@@ -229,7 +222,7 @@ def test_categories_ignore_and_rows_without_target(tmp_path, capsys):
 
 def test_integer_labels_are_classes_unless_told(tmp_path, capsys):
     rows = [[str(i % 3), str(i / 10), str((i * 7) % 5)] for i in range(60)]
-    data = _write_csv(tmp_path / "ints.csv", ["label", "u", "v"], rows)
+    data = write_csv(tmp_path / "ints.csv", ["label", "u", "v"], rows)
     assert _train(data, tmp_path / "c.nnl", "--target", "label", "--epochs", "5") == 0
     assert "classification of 'label' (3 classes)" in capsys.readouterr().out
     assert nl.load(tmp_path / "c.nnl")[-1].classes_.tolist() == [0, 1, 2]
@@ -242,16 +235,16 @@ def test_regression_predictions_round_trip_exactly(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, size=(200, 2))
     y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2
-    data = _write_csv(tmp_path / "wave.csv", ["y", "a", "b"],
-                      [[repr(float(v)) for v in row] for row in np.column_stack([y, X])])
+    data = write_csv(tmp_path / "wave.csv", ["y", "a", "b"],
+                     [[repr(float(v)) for v in row] for row in np.column_stack([y, X])])
     model_path = tmp_path / "wave.nnl"
     assert _train(data, model_path, "--target", "y", "--hidden", "16,8", "--epochs", "300",
                   "--random-state", "1") == 0
     out = capsys.readouterr().out
     assert "regression of 'y' (one output) from 2 features" in out
     assert float(out.split("test:  R² ")[1].split(",")[0]) > 0.9
-    swapped = _write_csv(tmp_path / "new.csv", ["b", "a"],
-                         [[repr(float(b)), repr(float(a))] for a, b in X])
+    swapped = write_csv(tmp_path / "new.csv", ["b", "a"],
+                        [[repr(float(b)), repr(float(a))] for a, b in X])
     capsys.readouterr()
     assert cli.main(["predict", str(model_path), str(swapped)]) == 0
     printed = np.array(capsys.readouterr().out.splitlines()[1:], dtype=float)
@@ -266,7 +259,7 @@ def test_a_model_saved_from_python_predicts_from_numbers(tmp_path, capsys):
     model = nl.estimators.MLPRegressor((3,), max_iter=5, random_state=0).fit(X, X.sum(axis=1))
     path = tmp_path / "bare.nnl"
     nl.save(model, path, metadata={"features": ["a", "b"], "target": "y"})
-    data = _write_csv(tmp_path / "d.csv", ["b", "a"], [[str(b), str(a)] for a, b in X])
+    data = write_csv(tmp_path / "d.csv", ["b", "a"], [[str(b), str(a)] for a, b in X])
     assert cli.main(["predict", str(path), str(data)]) == 0
     printed = np.array(capsys.readouterr().out.splitlines()[1:], dtype=float)
     np.testing.assert_array_equal(printed, model.predict(X))

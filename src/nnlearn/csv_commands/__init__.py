@@ -15,6 +15,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 
 def add_commands(commands: Any) -> None:
     """Add ``train`` and ``predict`` to the subparsers ``commands`` of the ``nnlearn`` parser."""
@@ -154,3 +156,15 @@ def check_out(path: str) -> None:
         raise ValueError(f"--out: {error.filename!r}: {error.strerror}") from None
 
 
+
+
+def checked_predictions(predictor: Any, inputs: np.ndarray) -> tuple[np.ndarray, int | None]:
+    """``predictor.predict(inputs)``, and the first row whose network outputs (a classifier's
+    logits) are not finite, so that its prediction means nothing (None if none is)."""
+    with np.errstate(all="ignore"):
+        predictions = np.asarray(predictor.predict(inputs))
+        outputs = predictor.decision_function(inputs) \
+            if hasattr(predictor, "decision_function") else predictions
+    finite = np.isfinite(np.asarray(outputs, dtype=np.float64).reshape(len(inputs), -1))
+    rows = np.flatnonzero(~finite.all(axis=1))
+    return predictions, int(rows[0]) if rows.size else None

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlearn.csv_commands import check_out, csv_format
+from nnlearn.csv_commands import check_out, checked_predictions, csv_format
 
 
 def _load_predictor(path: str) -> tuple[Any, dict[str, Any]]:
@@ -75,7 +75,10 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     else:
         inputs = _numbers_only(X, predictor)
-    predictions = _predictions(predictor, inputs)
+    predictions, overflowed = checked_predictions(predictor, inputs)
+    if overflowed is not None:
+        raise ValueError(f"DATA: the network's output for row {overflowed + 1} is not finite "
+                         "(its inputs lie far outside the training data)")
     target = metadata.get("target") or "prediction"
     try:
         tabular.write_csv(pd.DataFrame({target: predictions}), args.out)
@@ -99,18 +102,3 @@ def _numbers_only(X: Any, predictor: Any) -> np.ndarray:
     if X.shape[1] != expected:
         raise ValueError(f"DATA: {X.shape[1]} feature columns, but the model expects {expected}")
     return X.to_numpy()
-
-
-def _predictions(predictor: Any, inputs: np.ndarray) -> np.ndarray:
-    """``predictor.predict(inputs)``, refused where the network's outputs overflow."""
-    with np.errstate(all="ignore"):
-        predictions = np.asarray(predictor.predict(inputs))
-        outputs = predictor.predict_proba(inputs) if hasattr(predictor, "predict_proba") \
-            else predictions
-    finite = np.isfinite(np.asarray(outputs, dtype=np.float64).reshape(len(inputs), -1))
-    if not finite.all():
-        row = int(np.argmin(finite.all(axis=1)))
-        raise ValueError(f"DATA: the network's output for row {row + 1} is not finite (its "
-                         "inputs lie far outside the training data)")
-    return predictions
-

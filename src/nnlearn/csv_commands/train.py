@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlearn.csv_commands import check_out, csv_format
+from nnlearn.csv_commands import check_out, checked_predictions, csv_format
 
 
 def _check_network_size(n_inputs: int, hidden: tuple[int, ...], n_outputs: int, batch: int
@@ -32,11 +32,19 @@ def _check_network_size(n_inputs: int, hidden: tuple[int, ...], n_outputs: int, 
                          f"{memory / 2**30:,.0f} GiB of memory")
 
 
-def _metrics(model: Any, X: np.ndarray, y: np.ndarray) -> str:
-    if hasattr(model, "classes_"):
-        return f"accuracy {model.score(X, y):.4f}"
-    rmse = float(np.sqrt(np.mean((model.predict(X) - y) ** 2)))
-    return f"R² {model.score(X, y):.4f}, RMSE {rmse:.4g}"
+def _metrics(estimator: Any, X: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> str:
+    """Accuracy, or R² and RMSE; outputs that overflow are an error naming ``--lr`` (the
+    weights grew too large without becoming infinite)."""
+    from sklearn.metrics import accuracy_score, r2_score
+
+    predictions, overflowed = checked_predictions(estimator, X)
+    if overflowed is not None:
+        raise ValueError(f"--lr {args.lr:g}: training diverged (the network's outputs "
+                         "overflow); try a smaller --lr")
+    if hasattr(estimator, "classes_"):
+        return f"accuracy {accuracy_score(y, predictions):.4f}"
+    rmse = float(np.sqrt(np.mean((predictions - y) ** 2)))
+    return f"R² {r2_score(y, predictions):.4f}, RMSE {rmse:.4g}"
 
 
 def _rows_to_train(frame: Any, args: argparse.Namespace, features: list[str]) -> Any:
@@ -150,8 +158,8 @@ def run(args: argparse.Namespace) -> int:
     print(_describe_inputs(columns, X_train, inputs_train.shape[1]))
     _fit(estimator, inputs_train, y_train, args)
     print(f"epochs {estimator.n_iter_}, final training loss {estimator.loss_:.4g}")
-    print(f"train: {_metrics(estimator, inputs_train, y_train)}")
-    print(f"test:  {_metrics(estimator, inputs_test, y_test)}")
+    print(f"train: {_metrics(estimator, inputs_train, y_train, args)}")
+    print(f"test:  {_metrics(estimator, inputs_test, y_test, args)}")
     model = Pipeline([("preprocessing", preprocessing), ("network", estimator)])
     metadata = {"features": columns.features, "target": args.target, "task": task,
                 "decimal": reading.decimal, "encoding": reading.encoding}

@@ -102,7 +102,7 @@ class Columns:
         for name in self.numbers:
             column = frame[name]
             if not _is_numbers(column):
-                bad = _first_non_number(column)
+                bad = first_non_number(column)
                 raise ValueError(f"{source}: column {name!r} must hold numbers, but row "
                                  f"{bad + 1} holds {column[bad]!r}{_hint(column)}")
             values = column.astype(np.float64)
@@ -203,10 +203,12 @@ def _is_numbers(column: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
 
 
-def _first_non_number(column: pd.Series) -> int:
-    """The index label of the first present cell of ``column`` that is not a number."""
-    parsed = pd.to_numeric(column, errors="coerce")
-    return int(column.index[(parsed.isna() & column.notna()).to_numpy()][0])
+def first_non_number(column: pd.Series) -> int:
+    """The index label of the first present cell of ``column`` that is not a number (as
+    text: true/false is not one); the first present cell if all are."""
+    text = column.dropna().astype(str)
+    bad = text.index[pd.to_numeric(text, errors="coerce").isna().to_numpy()]
+    return int(bad[0] if bad.size else text.index[0])
 
 
 def _has_decimal_commas(column: pd.Series) -> bool:
@@ -229,7 +231,7 @@ def _refuse_numbers_as_text(column: pd.Series, name: str, source: str) -> None:
     present = column.dropna().astype(str)
     numbers = pd.to_numeric(present, errors="coerce").notna().sum()
     if present.size and (2 * numbers > present.size or _has_decimal_commas(column)):
-        bad = _first_non_number(present)
+        bad = first_non_number(column)
         raise ValueError(
             f"{source}: column {name!r} holds numbers, but row {bad + 1} holds "
             f"{column[bad]!r}{_hint(column)}; if the column holds categories, say so with "

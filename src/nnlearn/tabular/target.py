@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from nnlearn.tabular.preprocessing import category_text
+from nnlearn.tabular.preprocessing import category_text, first_non_number
 
 #: Integer targets with at most this many distinct values are taken for class labels.
 MAX_INFERRED_CLASSES = 20
@@ -53,8 +53,7 @@ def targets(target: pd.Series, name: str, task: str | None = None) -> tuple[str,
         raise ValueError(f"--target: column {name!r} holds a value that is not finite "
                          f"({target[row]} in row {row + 1})")
     if task == "regression" and values is None:
-        parsed = pd.to_numeric(target.astype(str), errors="coerce")
-        row = target.index[parsed.isna().to_numpy()][0]
+        row = first_non_number(target)
         raise ValueError(f"--task regression: the target column {name!r} must hold numbers, "
                          f"but row {row + 1} holds {target[row]!r}")
     whole = values is not None and bool((values == np.round(values)).all()) \
