@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from nnlearn import cli
-from nnlearn.tabular import CsvFormat, read_csv, sniff_separator
+from nnlearn.tabular import Columns, CsvFormat, read_csv, sniff_separator
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,13 @@ def test_reading_takes_no_longer_than_pandas_alone(tmp_path):
     pd.testing.assert_frame_equal(read_csv(path, "DATA").frame, frame)
     ratio = statistics.median(ours) / statistics.median(theirs)
     assert ratio < 1.5, f"read_csv takes {ratio:.2f} times pandas' time"
+
+
+@pytest.mark.parametrize("count", [np.int64(2), 2])
+def test_max_categories_takes_numpy_integers_and_refuses_bools(count):
+    frame = pd.DataFrame({"town": ["a", "b", "c"]})
+    with pytest.raises(ValueError, match=r"holds 3 different values.* more than "
+                                         "--max-categories 2"):
+        Columns.infer(frame, ["town"], "DATA", max_categories=count)
+    with pytest.raises(TypeError, match="max_categories must be a positive integer, got True"):
+        Columns.infer(frame, ["town"], "DATA", max_categories=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -78,9 +79,9 @@ def _add_csv_options(command: argparse.ArgumentParser, defaults: str) -> None:
     group = command.add_argument_group("reading DATA", f"defaults: {defaults}")
     group.add_argument("--sep", type=_csv_option("sep"), help="the separator (tab: --sep tab)")
     group.add_argument("--decimal", type=_csv_option("decimal"),
-                               help="the decimal mark (--decimal , for 1,5)")
+                       help="the decimal mark (--decimal , for 1,5)")
     group.add_argument("--encoding", type=_csv_option("encoding"),
-                               help="the text encoding (latin-1, cp1252, ...)")
+                       help="the text encoding (latin-1, cp1252, ...)")
 
 
 def _hidden_sizes(text: str) -> tuple[int, ...]:
@@ -116,12 +117,13 @@ _seed = _number(int, lambda v: 0 <= v < 2**32, "an integer in [0, 2**32 − 1]")
 
 
 def _csv_option(name: str) -> Callable[[str], str]:
-    """An argparse type for the CSV format's ``name`` (``tab`` or ``\t`` is the tab)."""
+    """An argparse type for the CSV format's ``name`` (``--sep tab`` or ``--sep '\t'`` is the
+    tab)."""
 
     def parse(text: str) -> str:
         from nnlearn.tabular import CsvFormat
 
-        value = "\t" if name != "encoding" and text in ("tab", "\\t") else text
+        value = "\t" if name == "sep" and text in ("tab", "\\t") else text
         try:
             CsvFormat(**{name: value})
         except ValueError as error:
@@ -156,8 +158,6 @@ def check_out(path: str) -> None:
         raise ValueError(f"--out: {error.filename!r}: {error.strerror}") from None
 
 
-
-
 def checked_predictions(predictor: Any, inputs: np.ndarray) -> tuple[np.ndarray, int | None]:
     """``predictor.predict(inputs)``, and the first row whose network outputs (a classifier's
     logits) are not finite, so that its prediction means nothing (None if none is)."""
@@ -168,3 +168,14 @@ def checked_predictions(predictor: Any, inputs: np.ndarray) -> tuple[np.ndarray,
     finite = np.isfinite(np.asarray(outputs, dtype=np.float64).reshape(len(inputs), -1))
     rows = np.flatnonzero(~finite.all(axis=1))
     return predictions, int(rows[0]) if rows.size else None
+
+
+def transform(preprocessing: Any, frame: Any) -> np.ndarray:
+    """:func:`nnlearn.tabular.transform` of the rows of DATA, without scikit-learn's warning
+    of categories training never saw: ``predict`` names them in a note (and a command runs in
+    one thread, so that changing the warning filters for a moment is safe)."""
+    from nnlearn import tabular
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Found unknown categories", UserWarning)
+        return tabular.transform(preprocessing, frame, "DATA")

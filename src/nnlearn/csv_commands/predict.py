@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlearn.csv_commands import check_out, checked_predictions, csv_format
+from nnlearn.csv_commands import check_out, checked_predictions, csv_format, transform
 
 
 def _load_predictor(path: str) -> tuple[Any, dict[str, Any]]:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                                                   f"{', '.join(map(repr, columns.features))})")
     X = columns.prepare(table.frame, "DATA")
     if preprocessing is not None:
-        inputs = tabular.transform(preprocessing, X, "DATA")
+        inputs = transform(preprocessing, X)
         for name, values in tabular.unseen_categories(preprocessing, X).items():
             print(f"note: column {name!r} holds categories training never saw, taken for none: "
                   f"{', '.join(map(repr, values[:5]))}{' ...' if len(values) > 5 else ''}",

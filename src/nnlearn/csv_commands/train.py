@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlearn.csv_commands import check_out, checked_predictions, csv_format
+from nnlearn.csv_commands import check_out, checked_predictions, csv_format, transform
 
 
 def _check_network_size(n_inputs: int, hidden: tuple[int, ...], n_outputs: int, batch: int
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
                          "hold out fewer rows or give more")
     preprocessing = columns.preprocessing()
     inputs_train = tabular.fit_transform(preprocessing, X_train, "DATA")
-    inputs_test = tabular.transform(preprocessing, X_test, "DATA")
+    inputs_test = transform(preprocessing, X_test)
     _check_network_size(inputs_train.shape[1], args.hidden,
                         len(labels) if classify and len(labels) > 2 else 1,
                         min(args.batch_size, len(inputs_train)))

@@ -19,7 +19,6 @@ finite, a column of numbers with a word in it, or numbers too large to standardi
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +28,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+from nnlearn.checks import check_integer
 
 #: The most categories a column may have by default (each becomes a column of the input).
 MAX_CATEGORIES = 100
@@ -74,6 +75,7 @@ class Columns:
         """The kind of each column of ``features`` (``categories`` are categories whatever
         they hold); a text column that holds numbers but for a few cells is an error, as is
         a column of more than ``max_categories`` categories."""
+        max_categories = check_integer(max_categories, "max_categories", minimum=1)
         numbers, kinds, empty = [], [], []
         for name in features:
             column = frame[name]
@@ -166,9 +168,9 @@ def fit_transform(preprocessing: ColumnTransformer, frame: pd.DataFrame, source:
 
 def transform(preprocessing: ColumnTransformer, frame: pd.DataFrame, source: str) -> np.ndarray:
     """``preprocessing.transform(frame)``, of shape (n_rows, n_inputs); a standardized value
-    that overflows is an error naming its column and row."""
-    with warnings.catch_warnings(), np.errstate(over="ignore", invalid="ignore"):
-        warnings.filterwarnings("ignore", "Found unknown categories", UserWarning)
+    that overflows is an error naming its column and row. (scikit-learn warns of categories
+    training never saw: :func:`unseen_categories` names them.)"""
+    with np.errstate(over="ignore", invalid="ignore"):
         X = preprocessing.transform(frame)
     numbers = Columns.of(preprocessing).numbers
     if numbers:
