@@ -39,20 +39,40 @@ class FileFormatError(ValueError):
     """Not an nnlearn file, a corrupted one, or one describing what nnlearn cannot build."""
 
 
-def open_regular_file(path: Path) -> IO[bytes]:
+#: What a path that is not a regular file is, by the test of :mod:`stat` that says so.
+FILE_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+              (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+              (stat.S_ISSOCK, "a socket"))
+
+
+def open_regular_file(path: str | os.PathLike[str], what: str = "model files") -> IO[bytes]:
     """``path`` opened for reading, if it is a regular file (not a pipe, device or socket).
 
     The check is made on the opened descriptor (opened without blocking), so nothing can
     be swapped in between the check and the read.
+
+    Parameters
+    ----------
+    path : path-like
+    what : str, default "model files"
+        What nnlearn reads from ``path``, for the error message.
+
+    Raises
+    ------
+    IsADirectoryError
+        If ``path`` is a directory.
+    FileFormatError
+        If ``path`` is another kind of file that is not a regular one; the message says
+        which kind (``/dev/null`` is a character device).
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
         mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(f"path {str(path)!r} is a directory, not an nnlearn file")
         if not stat.S_ISREG(mode):
-            raise FileFormatError(f"{str(path)!r} is not a regular file (a pipe, device or "
-                                  "socket); nnlearn reads model files from regular files only")
+            kind = next((name for test, name in FILE_KINDS if test(mode)), "a special file")
+            message = (f"{str(path)!r} is not a regular file (it is {kind}); nnlearn reads "
+                       f"{what} from regular files only")
+            raise (IsADirectoryError if stat.S_ISDIR(mode) else FileFormatError)(message)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:

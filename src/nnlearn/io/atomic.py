@@ -77,6 +77,33 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, if :func:`atomic_write` can write a file there.
+
+    Its folder must exist (it is not created: a typing mistake in a folder name should not
+    silently make new folders) and be writable, and ``path`` must not be a directory. A
+    command checks its output file with this before it starts any long work.
+
+    Raises
+    ------
+    FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError
+        Saying which of these rules ``path`` breaks.
+    """
+    path = Path(path)
+    folder = path.parent
+    if not folder.exists():
+        raise FileNotFoundError(errno.ENOENT, f"the folder {str(folder)!r} does not exist "
+                                "(nnlearn does not create folders)", str(path))
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{str(folder)!r} is not a folder", str(path))
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory, expected a file name", str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, f"the folder {str(folder)!r} is not writable",
+                              str(path))
+    return path
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success, rename it over ``path``.
@@ -87,11 +114,9 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
 
     Raises
     ------
-    FileNotFoundError
-        If the folder of ``path`` does not exist (it is not created: a typing mistake in a
-        folder name should not silently make new folders).
-    IsADirectoryError
-        If ``path`` is a directory.
+    OSError
+        If ``path`` cannot be written as :func:`check_target` says (its folder does not
+        exist, is not writable, or ``path`` is a directory).
 
     Examples
     --------
@@ -104,12 +129,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"mode must be 'w' or 'wb', got {mode!r}")
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise FileNotFoundError(errno.ENOENT, f"the folder {str(path.parent)!r} does not exist",
-                                str(path))
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "is a directory, expected a file name", str(path))
+    path = check_target(path)
     remove_stale_temporaries(path)
     fd, tmp = _open_new(path)
     try:

@@ -5,15 +5,16 @@ A file is a zip archive, as ``np.savez`` writes one (``unzip -l model.nnl`` list
 * ``nnlearn.json``: ``{"format": "nnlearn", "version": 1, "object": ..., "metadata": {...}}``,
   the object described as JSON: a network as its layers' constructor arguments
   (``Module.config()``) plus the names of its arrays, an estimator as its ``get_params()``
-  plus its fitted attributes;
+  plus its fitted attributes (scikit-learn's transformers and pipelines as
+  :mod:`nnlearn.io.transformers` describes them);
 * one ``.npy`` entry per array (weights, running statistics, ``classes_`` ...).
 
 Loading reads the JSON with :mod:`json` and the arrays through :class:`~nnlearn.io.archive.
 Archive` (regular files only, sizes bounded and checked before anything is inflated or
 allocated): nothing is unpickled, no name read from the file is imported, the only classes
-built are the layers of :data:`nnlearn.layers.LAYERS` and the estimators of
-:data:`ESTIMATORS`, and every part is checked against the others before the object is
-returned.
+built are the layers of :data:`nnlearn.layers.LAYERS`, the estimators of :data:`ESTIMATORS`
+and the scikit-learn classes of :data:`nnlearn.io.transformers.TRANSFORMERS`, and every part
+is checked against the others before the object is returned.
 Files are written through :func:`nnlearn.io.atomic_write`, so a failed save leaves an
 existing file as it was.
 
@@ -72,6 +73,9 @@ for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeu
 
 FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")
 
+#: The dtypes a file may name (of arrays, of estimators' parameters and fitted state).
+DTYPES = frozenset(np.dtype(code).name for code in "?bhilqBHILQefdO")
+
 #: Bytes a network may allocate beyond its arrays while it is built from a file.
 ALLOWANCE_SLACK = 1 << 16
 
@@ -84,7 +88,9 @@ def save(obj: Module | BaseEstimator, path: str | os.PathLike[str],
     Parameters
     ----------
     obj : Module or estimator
-        A network built from nnlearn's layers, or an estimator of :data:`ESTIMATORS`.
+        A network built from nnlearn's layers, an estimator of :data:`ESTIMATORS`, or a
+        scikit-learn transformer or pipeline of :data:`nnlearn.io.transformers.TRANSFORMERS`
+        (holding such estimators).
     path : str or path-like
         The file to write (by convention ``*.nnl``); an existing file is replaced only
         once the new one is complete.
@@ -142,11 +148,15 @@ class _Writer:
             return value.item()
         if isinstance(value, int | float):
             return value
+        if isinstance(value, slice):
+            return {TYPE: "slice", "items": self.encode([value.start, value.stop, value.step],
+                                                        where)}
         if isinstance(value, np.ndarray):
             return self.array(value, where)
-        if isinstance(value, np.dtype) or (isinstance(value, type)
-                                           and issubclass(value, np.generic)):
-            return {TYPE: "dtype", "name": np.dtype(value).name}
+        if isinstance(value, np.dtype):
+            return {TYPE: "dtype", "name": value.name}
+        if isinstance(value, type) and issubclass(value, np.generic):  # np.float64 itself
+            return {TYPE: "dtype", "name": np.dtype(value).name, "scalar": True}
         if isinstance(value, activations.Activation):
             return {TYPE: "activation", "name": value.name,
                     "options": self.encode(value.options, f"{where}.options")}
@@ -200,14 +210,23 @@ class _Writer:
         }
 
     def estimator(self, estimator: BaseEstimator, where: str) -> dict[str, Any]:
-        """An estimator: its parameters and its fitted attributes (``name_``)."""
+        """An estimator: its parameters and its fitted attributes (``name_``); a scikit-learn
+        transformer: its parameters, all that its fit set, and the scikit-learn version."""
+        from nnlearn.io import transformers  # scikit-learn's transformers load on first use
+
         name = type(estimator).__name__
-        if name not in ESTIMATORS or ESTIMATORS.get(name) is not type(estimator):
+        if name in ESTIMATORS and ESTIMATORS.get(name) is type(estimator):
+            fitted = {key: value for key, value in vars(estimator).items()
+                      if FITTED_ATTRIBUTE.fullmatch(key)}
+            library = {}
+        elif transformers.is_transformer(estimator):
+            fitted = transformers.fitted_state(estimator)
+            library = {"library": transformers.LIBRARY}
+        else:
             raise TypeError(f"cannot save {where}: {name} is not one of nnlearn's estimators "
-                            f"({', '.join(sorted(ESTIMATORS))})")
-        fitted = {key: value for key, value in vars(estimator).items()
-                  if FITTED_ATTRIBUTE.fullmatch(key)}
-        return {TYPE: "estimator", "name": name,
+                            f"({', '.join(sorted(ESTIMATORS))}) or of the scikit-learn "
+                            f"classes it saves ({', '.join(sorted(transformers.TRANSFORMERS))})")
+        return {TYPE: "estimator", "name": name, **library,
                 "params": self.encode(estimator.get_params(deep=False), f"{where}.params"),
                 "fitted": self.encode(fitted, where)}
 
@@ -323,9 +342,15 @@ class _Reader:
             array = self.archive.array(_entry(value))
             return array.astype(object) if value.get("object") else array
         if kind == "dtype":
-            return as_float_dtype(value["name"])
+            if value["name"] not in DTYPES:
+                raise self.error(f"gives {where} the dtype {value['name']!r}; nnlearn files "
+                                 f"name {', '.join(sorted(DTYPES))}")
+            dtype = np.dtype(value["name"])
+            return dtype.type if value.get("scalar") else dtype
         if kind == "tuple":
             return tuple(self._decode(value["items"], where))
+        if kind == "slice":
+            return slice(*self._decode(value["items"], where))
         if kind == "dict":
             return {k: self._decode(v, f"{where}.{k}") for k, v in value["items"].items()}
         if kind == "activation":
@@ -388,8 +413,22 @@ class _Reader:
 
     def estimator(self, value: dict[str, Any], where: str) -> BaseEstimator:
         """An estimator, its fitted attributes checked against each other and its parameters
-        (by its ``_check_fitted_attributes()``) before it is returned."""
-        estimator = self.known(ESTIMATORS, value["name"])(**self._decode(value["params"], where))
+        (by its ``_check_fitted_attributes()``) before it is returned; a scikit-learn
+        transformer, checked by :func:`nnlearn.io.transformers.rebuild`."""
+        from nnlearn.io import transformers
+
+        name = value["name"]
+        if name in transformers.TRANSFORMERS:
+            params = self._decode(value["params"], where)
+            state = self._decode(value["fitted"], where)
+            try:
+                return transformers.rebuild(name, params, state, value.get("library"))
+            except (ValueError, TypeError, AttributeError) as error:
+                raise self.error(f"describes a {name} that cannot be rebuilt: {error}") from None
+        if name not in ESTIMATORS:
+            raise self.error(f"names an unknown estimator {name!r}; this nnlearn knows "
+                             f"{', '.join(sorted([*ESTIMATORS, *transformers.TRANSFORMERS]))}")
+        estimator = ESTIMATORS.get(name)(**self._decode(value["params"], where))
         for key, fitted in self._decode(value["fitted"], where).items():
             if not FITTED_ATTRIBUTE.fullmatch(key):
                 raise self.error(f"gives {where} an attribute {key!r} that is not a fitted one")

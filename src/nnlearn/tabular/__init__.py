@@ -1,0 +1,35 @@
+"""Tables for the command line: CSV files read with pandas, the target column, and the
+preprocessing (scikit-learn's transformers) fitted to the feature columns.
+
+``nnlearn train`` and ``nnlearn predict`` are made of these pieces; in Python, the model
+file they write loads with ``nl.load`` as a scikit-learn ``Pipeline`` of the preprocessing
+and the network.
+"""
+
+from nnlearn.tabular.csv_files import CsvFormat, Table, read_csv, sniff_separator, write_csv
+from nnlearn.tabular.preprocessing import (
+    MAX_CATEGORIES,
+    Columns,
+    category_text,
+    fit_transform,
+    transform,
+    unseen_categories,
+)
+from nnlearn.tabular.target import MAX_INFERRED_CLASSES, TASKS, targets
+
+__all__ = [
+    "MAX_CATEGORIES",
+    "MAX_INFERRED_CLASSES",
+    "TASKS",
+    "Columns",
+    "CsvFormat",
+    "Table",
+    "category_text",
+    "fit_transform",
+    "read_csv",
+    "sniff_separator",
+    "targets",
+    "transform",
+    "unseen_categories",
+    "write_csv",
+]
