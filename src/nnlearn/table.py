@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,17 +46,26 @@ class Table:
         if not path.is_file():
             what = "is a directory" if path.is_dir() else "does not exist"
             raise FileNotFoundError(f"{source}: {str(path)!r} {what}; expected a CSV file")
+        with open(path, newline="", encoding="utf-8") as file:
+            return cls.parse(file, source, repr(str(path)))
+
+    @classmethod
+    def parse(cls, lines: Iterable[str], source: str, name: str) -> Table:
+        """The table in ``lines`` (an open text file, or a list of lines).
+
+        ``source`` names the argument in error messages and ``name`` the file (an upload
+        that has no path on this machine).
+        """
         try:
-            with open(path, newline="", encoding="utf-8") as file:
-                rows = [row for row in csv.reader(file) if row]
+            rows = [row for row in csv.reader(lines) if row]
         except (UnicodeDecodeError, csv.Error) as error:
-            raise ValueError(f"{source}: {str(path)!r} is not a readable CSV file ({error})"
+            raise ValueError(f"{source}: {name} is not a readable CSV file ({error})"
                              ) from None
         if len(rows) < 2:
-            raise ValueError(f"{source}: {str(path)!r} has no data; expected a header row "
+            raise ValueError(f"{source}: {name} has no data; expected a header row "
                              "and at least one row of values")
-        header = [name.strip() for name in rows[0]]
-        repeated = sorted({name for name in header if header.count(name) > 1})
+        header = [column.strip() for column in rows[0]]
+        repeated = sorted({column for column in header if header.count(column) > 1})
         if repeated:
             raise ValueError(f"{source}: the header names column(s) {repeated} more than once")
         for number, row in enumerate(rows[1:], start=2):
