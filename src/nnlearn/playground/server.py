@@ -9,8 +9,8 @@ exactly as long as its connection: when the socket closes, the session is freed.
 - Each update runs in a worker thread (``anyio.to_thread``), never on the event loop, under
   its session's lock; nnlearn's engine state is per thread, so tabs train side by side.
 - Frames are paced by the page: the next is sent only once the page acknowledges the last
-  (``ack``), so a slow page is never flooded and a hidden tab, which draws nothing, stops
-  its training until it is shown again.
+  (``ack``), so a slow page is never flooded, and a hidden tab, which draws nothing, gets
+  one update every :data:`ACK_TIMEOUT_SECONDS` until it is shown again.
 - An upload travels over the socket as text (at most :data:`MAX_UPLOAD_BYTES`; the page
   checks the size before it sends, the server again), so that a bad file is answered with
   a message in the page; a download is plain HTTP and names the session's random id,
@@ -50,6 +50,8 @@ log = logging.getLogger("nnlearn.playground")
 
 #: the most updates per second a playing tab gets (each one an epoch and a frame)
 MAX_UPDATES_PER_SECOND = 30
+#: how long a playing tab waits for the page to acknowledge a frame before it goes on
+ACK_TIMEOUT_SECONDS = 5.0
 #: loopback host names that a server bound to loopback answers
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 #: the files the page loads: URL path under /static/ → (package folder, file name, type)
@@ -202,7 +204,8 @@ class Connection:
         interval = 1.0 / MAX_UPDATES_PER_SECOND
         while True:
             await self.wake.wait()
-            await self.drawn.wait()
+            with contextlib.suppress(TimeoutError):  # an ack lost: go on after a while
+                await asyncio.wait_for(self.drawn.wait(), ACK_TIMEOUT_SECONDS)
             if not self.playing:
                 continue
             started = asyncio.get_running_loop().time()
