@@ -221,10 +221,11 @@ def read_upload(content: bytes, filename: str
         raise ValueError(f"{source} has {len(table.columns)} columns "
                          f"({', '.join(table.columns)}); expected three: two features, "
                          "then the label")
+    features = table.numeric(table.columns[:2])
     if len(table.cells) > MAX_ROWS or len(table.cells) < 4:
         raise ValueError(f"{source} has {len(table.cells)} rows of data; expected 4 to "
                          f"{MAX_ROWS}")
-    X = _scaled(table.numeric(table.columns[:2]), EXTENT)
+    X = _scaled(features, EXTENT)
     labels = table.column(table.columns[2])
     values = as_numbers(labels)
     classes = np.unique(labels if values is None else values)
