@@ -218,23 +218,21 @@ def test_every_view_plays_without_console_errors(offline_page, server, view):
 def test_ctrl_c_stops_the_server_cleanly():
     from websockets.sync.client import connect
 
-    with running_server() as (process, url):
-        with connect(url.replace("http", "ws") + "ws") as socket:
-            assert json.loads(socket.recv())["type"] == "hello"
-            socket.send(json.dumps({"type": "open", "view": "mlp", "query": ""}))
-            socket.send(json.dumps({"type": "play"}))
-            socket.recv()
-            process.send_signal(signal.SIGINT)
-            output, _ = process.communicate(timeout=20)
+    with running_server() as (process, url), connect(url.replace("http", "ws") + "ws") as socket:
+        assert json.loads(socket.recv())["type"] == "hello"
+        socket.send(json.dumps({"type": "open", "view": "mlp", "query": ""}))
+        socket.send(json.dumps({"type": "play"}))
+        socket.recv()
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
     assert process.returncode == 0, output
     assert "stopped" in output and "Traceback" not in output
 
 
 def take_screenshots(folder: Path) -> None:
     """The README's two pictures: the MLP view after training, the Hopfield view recalling."""
-    from playwright.sync_api import sync_playwright
-
     from browser_helpers import CHROMIUM_FLAGS, VIEWPORT, chromium_path, screenshot
+    from playwright.sync_api import sync_playwright
 
     folder.mkdir(parents=True, exist_ok=True)
     with running_server() as (_, url), tempfile.TemporaryDirectory() as profile, \

@@ -62,7 +62,8 @@ def test_backprop_and_neuron_deltas_equal_autodiff(setup):
         for layer in (1, last):
             detail = act(view, "inspect", layer=layer, neuron=0, sample=sample)
             assert detail["delta"] == pytest.approx(expected[layer - 1][0], rel=1e-5, abs=1e-9)
-            assert len(detail["mathml"]) >= 4 and all(m.startswith("<math") for m in detail["mathml"])
+            assert len(detail["mathml"]) >= 4
+            assert all(m.startswith("<math") for m in detail["mathml"])
 
 
 def test_the_neuron_formula_shows_its_weights_and_inputs():
@@ -177,7 +178,7 @@ def test_markov_distributions_are_matrix_powers_and_paths_follow_the_matrix():
 
 def test_markov_refuses_a_matrix_that_is_not_stochastic_and_normalizes_one():
     view = make(MarkovView, states=2, matrix=[0.5, 0.5, 0.5, 0.5])
-    with pytest.raises(ValueError, match="row 1 of T sums to 1.3"):
+    with pytest.raises(ValueError, match=r"row 1 of T sums to 1\.3"):
         view.change("matrix", [0.5, 0.5, 0.9, 0.4])
     normalized = act(view, "normalize", matrix=[1, 3, 2, 2])
     assert normalized.setup["matrix"] == [0.25, 0.75, 0.5, 0.5]

@@ -39,7 +39,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from nnlearn.equations.mathml import MATH_FONT, STYLESHEET
 from nnlearn.playground.protocol import MAX_UPLOAD_BYTES, ProtocolError, parse_message
@@ -102,6 +102,11 @@ class Connection:
                 self.drawn.clear()
             await self.websocket.send_json(message)
 
+    def gone(self) -> bool:
+        """Whether the tab has closed its socket (or the server has closed it)."""
+        return WebSocketState.DISCONNECTED in (self.websocket.client_state,
+                                               self.websocket.application_state)
+
     async def run_in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
         return await anyio.to_thread.run_sync(function, *args)
 
@@ -110,7 +115,7 @@ class Connection:
         await self.send({"type": "hello", "session": self.session.id,
                          "views": [VIEWS.get(name).describe() for name in MENU],
                          "max_upload_bytes": MAX_UPLOAD_BYTES})
-        player = asyncio.ensure_future(self.play())
+        player = asyncio.ensure_future(self.play_until_gone())
         try:
             while True:
                 message = await self.websocket.receive()
@@ -118,11 +123,12 @@ class Connection:
                     return
                 self.session.touch()
                 await self.answer(message.get("text") or message.get("bytes") or "")
-        except WebSocketDisconnect:
-            return
+        except Exception:
+            if not self.gone():
+                raise
         finally:
             player.cancel()
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+            with contextlib.suppress(asyncio.CancelledError):
                 await player
 
     async def answer(self, text: str | bytes) -> None:
@@ -135,6 +141,8 @@ class Connection:
         except ProtocolError as error:
             await self.send({"type": "error", "request": kind, "message": str(error)})
         except Exception as error:  # a bug: said in the page and the terminal, tab kept
+            if isinstance(error, WebSocketDisconnect) or self.gone():
+                raise
             log.exception("the %r request failed", kind)
             await self.send({"type": "error", "request": kind,
                              "message": f"the server failed on this request ({error!r})"})
@@ -198,6 +206,13 @@ class Connection:
 
     async def send_status(self, reason: str = "") -> None:
         await self.send({"type": "status", "playing": self.playing, "reason": reason})
+
+    async def play_until_gone(self) -> None:
+        try:
+            await self.play()
+        except Exception:
+            if not self.gone():
+                raise
 
     async def play(self) -> None:
         """While playing: one update in a worker thread, its frame, the page's ack, again."""
