@@ -241,14 +241,18 @@ def take_screenshots(folder: Path) -> None:
             profile, executable_path=chromium_path(), args=list(CHROMIUM_FLAGS),
             headless=True, viewport=VIEWPORT)
         page = context.new_page()
+        page.set_viewport_size({"width": VIEWPORT["width"], "height": 1160})
         open_view(page, url, SPIRAL)
         page.click("#play")
         page.wait_for_function("Number(document.querySelector('#epoch').textContent"
-                               ".split(' ')[1]) >= 150", timeout=60_000)
+                               ".split(' ')[1]) >= 60", timeout=60_000)
         page.click("#play")
-        page.click(".node[data-layer='2'][data-neuron='1']")
+        page.fill("#sample", "12")
+        page.press("#sample", "Enter")
+        page.click(".node[data-layer='1'][data-neuron='2']")
         page.wait_for_selector("#neuron .formula")
         screenshot(page, folder / "playground-mlp.png")
+        page.set_viewport_size(VIEWPORT)
         open_view(page, url, "view=hopfield&rule=storkey&patterns=d0,d1,d7,d4&flip=25&speed=3")
         for _ in range(12):
             page.click("#step")

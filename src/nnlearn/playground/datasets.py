@@ -122,8 +122,8 @@ DATASETS: dict[str, DataSet] = {
     "xor": DataSet("Exclusive or", xor),
     "gauss": DataSet("Two Gaussians", gauss),
     "spiral": DataSet("Spiral", spiral),
-    "spiral3": DataSet("Three spirals (3 classes)", spiral3),
-    "blobs": DataSet("Four clouds (4 classes)", blobs),
+    "spiral3": DataSet("3 spirals (3 classes)", spiral3),
+    "blobs": DataSet("4 clouds (4 classes)", blobs),
     "plane": DataSet("Plane (regression)", plane, "regression"),
     "bumps": DataSet("Six bumps (regression)", bumps, "regression"),
 }

@@ -216,7 +216,7 @@ class MLPView(View):
             "epoch": self.epoch, "losses": self.losses[-1], "diverged": self.diverged,
             "weights": [rounded(layer.weight.data) for layer in self.net.layers],
             "biases": [rounded(layer.bias.data) for layer in self.net.layers],
-            "neuron_maps": [[_symmetric_map(column) for column in x.T] for x in outputs[:-1]],
+            "neuron_maps": [[_symmetric_map(column) for column in x.T] for x in outputs],
             "surface": self.prediction_surface(outputs[-1]),
         }
 

@@ -43,12 +43,24 @@ def _factor(value: float) -> str:
     return rf"\left({text}\right)" if text.startswith("-") else text
 
 
-def _sum_of_products(weights: np.ndarray, values: np.ndarray, constant: float | None) -> str:
-    """``w₁ · v₁ + w₂ · v₂ + ... + constant`` with the numbers."""
+#: the terms of a sum that one line of a formula holds
+TERMS_PER_LINE = 3
+
+
+def _products(weights: np.ndarray, values: np.ndarray, constant: float | None) -> list[str]:
+    """The terms ``w₁ · v₁``, ``w₂ · v₂``, ..., and ``constant``, with the numbers."""
     terms = [rf"{_factor(w)} \cdot {_factor(v)}" for w, v in zip(weights, values, strict=True)]
-    if constant is not None:
-        terms.append(_factor(constant))
-    return " + ".join(terms)
+    return terms if constant is None else [*terms, _factor(constant)]
+
+
+def _wrapped(opening: str, terms: list[str], closing: str) -> list[str]:
+    """``opening t₁ + t₂ + t₃`` / ``+ t₄ + ...`` / ``... closing``: a long sum on several
+    lines of :data:`TERMS_PER_LINE` terms, as a page is narrower than a sum of 9 terms."""
+    lines = [" + ".join(terms[i:i + TERMS_PER_LINE])
+             for i in range(0, len(terms), TERMS_PER_LINE)]
+    lines = [opening + lines[0]] + ["+ " + line for line in lines[1:]]
+    lines[-1] += closing
+    return lines
 
 
 def activation_name(name: str) -> str:
@@ -90,7 +102,7 @@ def neuron(view: MLPView, sample: int, layer: int, index: int) -> dict[str, Any]
     lines = [
         rf"x^{{{k}}}_{{{index + 1}}} = {sigma}\left(\sum_{{j}} \theta_{{{index + 1} j}}^{{{k}}}"
         rf" x^{{{layer - 1}}}_{{j}} + \theta_{{{index + 1} 0}}^{{{k}}}\right)",
-        rf"= {sigma}\left({_sum_of_products(weights, inputs, bias)}\right)",
+        *_wrapped(rf"= {sigma}(", _products(weights, inputs, bias), ")"),
         rf"= {sigma}\left({number(potential)}\right) = {number(output)}",
     ]
     last = layer == len(view.net.layers)
@@ -102,7 +114,7 @@ def neuron(view: MLPView, sample: int, layer: int, index: int) -> dict[str, Any]
     return {**_sample(view, sample), "layer": layer, "neuron": index,
             "weights": rounded(weights), "bias": rounded(bias), "x_in": rounded(inputs),
             "potential": rounded(potential), "output": rounded(output), "delta": rounded(delta),
-            "mathml": [to_mathml(line) for line in lines]}
+            "mathml": [to_mathml(line, display="inline") for line in lines]}
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -130,12 +142,12 @@ def _delta_lines(view: MLPView, trace: Trace, sample: int, layer: int, index: in
     dense, above = view.net.layers[layer - 1], view.net.layers[layer]
     slope = float(dense.activation.derivative(trace.potentials[layer - 1][0, index]))
     back = trace.deltas[layer][0]
-    products = _sum_of_products(back, above.weight.data[index], None)
     sigma = activation_name(dense.activation.name)
     return [
         rf"\delta^{{{k}}}_{{{i}}} = {sigma}'(a^{{{k}}}_{{{i}}}) \sum_{{j}} \delta^{{{k + 1}}}_{{j}}"
         rf" W^{{{k + 1}}}_{{{i} j}}",
-        rf"= {number(slope)} \cdot \left({products}\right) = {number(delta)}",
+        *_wrapped(rf"= {number(slope)} \cdot (", _products(back, above.weight.data[index], None),
+                  rf") = {number(delta)}"),
     ]
 
 

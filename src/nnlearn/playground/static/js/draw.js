@@ -101,7 +101,8 @@ export function lineChart(canvas, series, {yLabel = "", logY = false, xLabel = "
   const top = logY ? 10 ** high : high, bottom = logY ? 10 ** low : low;
   context.fillText(Number(top.toPrecision(2)).toString(), 2, pad.top + 9);
   context.fillText(Number(bottom.toPrecision(2)).toString(), 2, height - pad.bottom);
-  context.fillText(xLabel || `${n - 1}`, width - pad.right - 40, height - 5);
+  const last = xLabel || `${n - 1}`;
+  context.fillText(last, width - pad.right - context.measureText(last).width, height - 5);
   if (yLabel) context.fillText(yLabel, pad.left + 4, pad.top + 12);
   for (const s of series) {
     context.beginPath();

@@ -58,7 +58,7 @@ function paint(cell) {
   ctx.action("set_cells", {cells: [cell], value: painting});
 }
 
-function drawPattern(canvas, pattern, size, highlight = null) {
+function drawPattern(canvas, pattern, size, highlight = null, lines = true) {
   const context = canvas.getContext("2d"), w = canvas.width / size;
   pattern.forEach((v, k) => {
     context.fillStyle = v > 0 ? "#183d4e" : "#fff";
@@ -66,7 +66,7 @@ function drawPattern(canvas, pattern, size, highlight = null) {
   });
   context.strokeStyle = "#ddd";
   context.lineWidth = 1;
-  for (let i = 0; i <= size; i++) {
+  for (let i = 0; lines && i <= size; i++) {
     context.beginPath(); context.moveTo(i * w, 0); context.lineTo(i * w, canvas.height); context.stroke();
     context.beginPath(); context.moveTo(0, i * w); context.lineTo(canvas.width, i * w); context.stroke();
   }
@@ -84,14 +84,16 @@ export function setup(message) {
   const n = scene.patterns.length, units = scene.size ** 2;
   parts.memory.replaceChildren(el("h2", {text: `Stored patterns (${n})`}),
     el("p", {class: "hint", text: `${n} pattern${n === 1 ? "" : "s"} in ${units} units. Hebb's rule holds ` +
-      `about 0.138 × ${units} ≈ ${fmt(scene.capacity, 3)} random patterns; correlated ones ` +
-      "(digits) fewer. Past that, recalls end in spurious states."}),
+      `about 0.138 × ${units} ≈ ${fmt(scene.capacity, 3)} random patterns, and fewer correlated ` +
+      "ones such as digits; Storkey's rule and the pseudo-inverse hold more. Past that, recalls " +
+      "end in spurious states."}),
     el("div", {class: "thumbnails"}, scene.patterns.map((pattern, k) => {
       const thumbnail = el("canvas", {width: 60, height: 60});
-      drawPattern(thumbnail, pattern, scene.size);
+      drawPattern(thumbnail, pattern, scene.size, null, false);
       return el("div", {class: "thumbnail"}, thumbnail,
-        el("button", {title: "Show it, corrupted", class: "recall-pattern",
-                      onclick: () => ctx.action("pattern", {index: k})}, "Corrupt"),
+        el("button", {title: "Put it on the grid with cells flipped (the setup's share), " +
+                      "ready to recall", class: "recall-pattern",
+                      onclick: () => ctx.action("pattern", {index: k})}, "Corrupted"),
         el("button", {title: "Forget it", onclick: () => ctx.action("forget", {index: k})}, "Forget"));
     })));
   parts.equations.replaceChildren(equationList(message.equations));

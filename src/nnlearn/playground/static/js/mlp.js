@@ -100,7 +100,6 @@ export function setup(message) {
     setBias: (layer, neuron, value) => ctx.action("set_bias", {layer, neuron, value}),
   });
   diagram.features(scene.feature_maps, scene.grid);
-  colourOutputs();
   parts.network.replaceChildren(el("h2", {text: "Network"}), layerButtons(),
     el("div", {class: "diagram-host"}, diagram.node, ...config.hidden.map((_, k) => neuronButtons(k))));
   parts.output.replaceChildren(...outputPanel());
@@ -111,14 +110,6 @@ export function setup(message) {
     el("p", {class: "hint", text: "Click a neuron of the network to see its formula with the " +
       "numbers of the chosen sample, and its δ from backpropagation."}));
   stepper.reset();
-}
-
-function colourOutputs() {
-  diagram.node.querySelectorAll("canvas.output-node").forEach((canvas, i) => {
-    const context = canvas.getContext("2d");
-    context.fillStyle = scene.task === "classification" ? CLASS_COLOURS[i] : "#888";
-    context.fillRect(0, 0, canvas.width, canvas.height);
-  });
 }
 
 function outputPanel() {
@@ -223,7 +214,7 @@ export function status(message) {
 function showNeuron(detail) {
   parts.neuron.replaceChildren(
     el("h3", {text: `Neuron ${detail.neuron + 1} of layer ${detail.layer}, sample ${detail.sample}`}),
-    el("p", {class: "hint", text: `The sample (${detail.split} data): x₀ = (` +
+    el("p", {class: "hint", text: `The sample (${detail.split} data): x⁰ = (` +
       detail.inputs.map((v) => fmt(v)).join(", ") + `) for the features ${detail.features.join(", ")}.`}),
     ...detail.mathml.map((mathml) => setMath(el("div", {class: "formula"}), mathml)),
     el("p", {class: "result"}, "a = ", el("b", {class: "potential", text: fmt(detail.potential)}),

@@ -37,12 +37,13 @@ function editor(host, x, y, label, value, set) {
 export function networkDiagram(layers, handlers) {
   const columns = layers.length;
   const tallest = Math.max(...layers);
-  const width = Math.max(420, columns * 86);
+  const LEFT = 60;   // room for the features' names
+  const width = Math.max(420, LEFT + columns * 80);
   const height = HEADER + tallest * (NODE + GAP) + 8;
   const host = el("div", {class: "diagram", style: `width:${width}px;height:${height}px`});
   const links = svg("svg", {width, height, class: "links"});
   host.append(links);
-  const columnX = (c) => 20 + (c * (width - 40 - NODE)) / Math.max(columns - 1, 1);
+  const columnX = (c) => LEFT + (c * (width - LEFT - 70 - NODE)) / Math.max(columns - 1, 1);
   const nodeY = (c, i) => HEADER + (tallest - layers[c]) * (NODE + GAP) / 2 + i * (NODE + GAP);
   const centre = (c, i) => [columnX(c) + NODE / 2, nodeY(c, i) + NODE / 2];
 
@@ -76,13 +77,14 @@ export function networkDiagram(layers, handlers) {
     values[c] = [];
     for (let i = 0; i < layers[c]; i++) {
       const output = c === columns - 1;
-      const canvas = el("canvas", {width: NODE, height: NODE, class: output ? "output-node" : ""});
+      const canvas = el("canvas", {width: NODE, height: NODE});
       const label = c === 0 ? handlers.featureLabels[i] : output ? handlers.outputLabels[i] : null;
       const value = el("span", {class: "value"});
       const node = el("div", {class: `node${c === 0 ? " feature" : ""}`, "data-layer": c,
                               "data-neuron": i, style: `left:${columnX(c)}px;top:${nodeY(c, i)}px`,
                               title: c === 0 ? `input ${label}` : "click: its formula for the sample"},
-        canvas, label ? el("span", {class: "label", text: label}) : null, value);
+        canvas, label ? el("span", {class: `label${output ? " right" : ""}`, text: label}) : null,
+        value);
       if (c > 0) {
         node.addEventListener("click", () => handlers.inspect(c, i));
         const bias = el("button", {class: "bias", "aria-label": `bias of neuron ${i + 1}, layer ${c}`});

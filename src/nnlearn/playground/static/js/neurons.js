@@ -90,8 +90,12 @@ export function frame(message) {
       el("p", {text: `${weights}: y = 1 where Σ wᵢIᵢ ≥ T = ${fmt(config.threshold)}.`}));
     return;
   }
-  const done = message.converged ? " · converged: an epoch without a mistake" : "";
-  parts.progress.textContent = `Epoch ${message.epoch + 1}, sample ${message.sample + 1}${done}`;
+  const epochs = message.errors.length;
+  parts.progress.textContent = message.converged
+    ? `Converged after ${epochs} epoch${epochs === 1 ? "" : "s"}: an epoch without a mistake`
+    : epochs >= config.epochs
+      ? `Stopped after ${epochs} epochs (the most), still making mistakes`
+      : `Epoch ${message.epoch + 1}, sample ${message.sample + 1}`;
   const counts = [...message.errors, message.mistakes];
   barChart(parts.errors, counts.map((count, k) => [{value: count,
     colour: k === counts.length - 1 ? "#9ab" : "#0877bd"}]),
