@@ -17,7 +17,7 @@ import numpy as np
 from nnlearn.models import BoltzmannMachine
 from nnlearn.models.energy.annealing import SCHEDULES
 from nnlearn.playground.protocol import Fields, ProtocolError, rounded
-from nnlearn.playground.settings import Setting
+from nnlearn.playground.settings import Setting, seed
 from nnlearn.playground.views import VIEWS, View
 
 #: sweeps run before states are counted, and sweeps per update
@@ -47,7 +47,7 @@ class BoltzmannView(View):
         Setting("rule", "Sampler", "choice", "gibbs", options=("gibbs", "metropolis"),
                 option_labels=("Gibbs sampling", "Metropolis")),
         Setting("chains", "Chains", "integer", 200, minimum=1, maximum=1000, step=10),
-        Setting("seed", "Seed", "integer", 0, minimum=0, maximum=2**31 - 1),
+        seed(),
     )
     equations = ("boltzmann_energy_with_biases", "boltzmann_distribution_of_microstates",
                  "probability_of_setting_a_unit_to_1_in_a_bm")

@@ -18,7 +18,7 @@ import numpy as np
 from nnlearn.models import Hopfield
 from nnlearn.models.energy.hopfield_rules import RULES
 from nnlearn.playground.protocol import Fields, ProtocolError, rounded
-from nnlearn.playground.settings import Setting
+from nnlearn.playground.settings import Setting, seed
 from nnlearn.playground.views import VIEWS, View
 
 #: the digits 0 to 9 in a 5 × 7 font ("#" on, "." off), scaled to the grid by :func:`digit`
@@ -82,7 +82,7 @@ class HopfieldView(View):
                 maximum=50, step=5),
         Setting("speed", "Units per update", "integer", 4, minimum=1, maximum=64, step=1,
                 live=True),
-        Setting("seed", "Seed", "integer", 0, minimum=0, maximum=2**31 - 1),
+        seed(),
     )
     equations = ("weight_update_of_a_hopfield_network",
                  "activation_of_a_neuron_in_a_hopfield_network",

@@ -15,7 +15,7 @@ import numpy as np
 
 from nnlearn.dynamics import MarkovChain
 from nnlearn.playground.protocol import Fields, ProtocolError, rounded
-from nnlearn.playground.settings import Setting
+from nnlearn.playground.settings import Setting, seed
 from nnlearn.playground.views import VIEWS, View
 
 MAX_STATES = 8
@@ -46,7 +46,7 @@ class MarkovView(View):
                 help="row i holds p(next state j | state i); each row sums to 1"),
         Setting("start", "Start state", "integer", 0, minimum=0, maximum=MAX_STATES - 1),
         Setting("chains", "Trajectories", "integer", 5, minimum=1, maximum=50, step=1),
-        Setting("seed", "Seed", "integer", 0, minimum=0, maximum=2**31 - 1),
+        seed(),
     )
     equations = ("markov_transition_matrix_entries", "markov_n_step_distribution",
                  "markov_stationary_distribution")

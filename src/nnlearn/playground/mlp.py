@@ -23,7 +23,7 @@ from nnlearn.activations import ACTIVATIONS
 from nnlearn.autodiff.tensor import Tensor, no_grad
 from nnlearn.playground import datasets, mlp_inspect
 from nnlearn.playground.protocol import Fields, ProtocolError, encode_map, rounded
-from nnlearn.playground.settings import Setting
+from nnlearn.playground.settings import Setting, seed
 from nnlearn.playground.views import VIEWS, View
 from nnlearn.train import TrainingDiverged, evaluate
 
@@ -58,8 +58,7 @@ def _setting_list() -> tuple[Setting, ...]:
         Setting("l2", "L2 regularization", "real", 0.0, minimum=0, maximum=10, live=True),
         Setting("optimizer", "Optimizer", "choice", "adam", options=tuple(OPTIMIZERS),
                 live=True),
-        Setting("seed", "Seed", "integer", 0, minimum=0, maximum=2**31 - 1,
-                help="draws the data, the split, the initial weights and the batches"),
+        seed("draws the data, the split, the initial weights and the batches"),
     )
 
 

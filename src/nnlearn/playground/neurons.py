@@ -19,7 +19,7 @@ from nnlearn import datasets
 from nnlearn.models import Adaline, McCullochPitts, Perceptron
 from nnlearn.playground.mlp import grid_points
 from nnlearn.playground.protocol import encode_map, rounded
-from nnlearn.playground.settings import Setting
+from nnlearn.playground.settings import Setting, seed
 from nnlearn.playground.views import VIEWS, View
 
 GATES = ("and", "or", "nand", "nor", "xor")
@@ -72,7 +72,7 @@ class NeuronsView(View):
         Setting("epochs", "Most epochs", "integer", 30, minimum=1, maximum=200, step=1),
         Setting("speed", "Samples per update", "integer", 1, minimum=1, maximum=100, step=1,
                 live=True),
-        Setting("seed", "Seed", "integer", 0, minimum=0, maximum=2**31 - 1),
+        seed(),
     )
     equations = ("mcculloch_pitts_neuron", "perceptron_learning_rule", "adaline_lms_rule")
 

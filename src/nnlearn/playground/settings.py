@@ -172,6 +172,12 @@ def _real(value: float) -> str:
     return repr(float(value)).removesuffix(".0")
 
 
+def seed(help: str = "seeds every random draw of the view: the same seed, the same run"
+         ) -> Setting:
+    """The ``seed`` setting that every view has (an integer from 0 to 2³¹ − 1)."""
+    return Setting("seed", "Seed", "integer", 0, minimum=0, maximum=2**31 - 1, help=help)
+
+
 def by_name(settings: Iterable[Setting]) -> dict[str, Setting]:
     return {setting.name: setting for setting in settings}
 

@@ -1,33 +1,27 @@
 // The Boltzmann machine view: editable weights and biases, a temperature, the visited
 // states' frequencies beside the exact Boltzmann distribution, and simulated annealing.
 
-import {el, equationList, fmt, playButtons, settingsPanel} from "./dom.js";
+import {el, fmt, panel, viewFrame} from "./dom.js";
 import {barChart, lineChart} from "./draw.js";
 
-let ctx, description, parts, scene, config;
+let ctx, layout, parts, scene;
 
 export function build(root, context, view) {
   ctx = context;
-  description = view;
   parts = {
-    buttons: playButtons(ctx, {step: "A few sweeps"}),
-    progress: el("span", {class: "epoch", id: "samples"}),
-    settings: el("section", {class: "panel"}),
-    weights: el("div", {id: "weights"}),
     bars: el("canvas", {width: 560, height: 260, id: "bars"}),
     distance: el("p", {id: "distance"}),
     state: el("div", {class: "units", id: "units"}),
     anneal: el("section", {class: "panel", id: "anneal"}),
-    equations: el("section", {class: "panel"}),
   };
-  root.append(el("div", {class: "toolbar"}, parts.buttons.node, parts.progress),
-    el("div", {class: "three-columns wide-middle"}, parts.settings,
-       el("section", {class: "panel"}, el("h2", {text: "Sampled frequencies and the exact distribution"}),
-          parts.bars, el("div", {class: "legend"}, el("span", {class: "swatch exact"}), "exact p(s) ",
-            el("span", {class: "swatch test"}), "sampled"), parts.distance,
-          el("h2", {text: "The state of the first chain"}), parts.state),
-       parts.anneal),
-    parts.equations);
+  layout = viewFrame(root, ctx, view, {step: "A few sweeps", statusId: "samples", wide: true,
+    columns: [
+      panel("Sampled frequencies and the exact distribution", parts.bars,
+        el("div", {class: "legend"}, el("span", {class: "swatch exact"}), "exact p(s) ",
+           el("span", {class: "swatch test"}), "sampled"), parts.distance,
+        el("h2", {text: "The state of the first chain"}), parts.state),
+      parts.anneal]});
+  parts.progress = layout.status;
 }
 
 function matrixEditor() {
@@ -79,12 +73,8 @@ function annealPanel() {
 
 export function setup(message) {
   scene = message.scene;
-  config = message.setup;
-  parts.settings.replaceChildren(el("h2", {text: "Setup"}),
-    ...settingsPanel(description.settings, config, ctx.change, ["units", "T", "rule", "chains", "seed"]),
-    matrixEditor());
+  layout.show(message, ["units", "T", "rule", "chains", "seed"], matrixEditor());
   parts.anneal.replaceChildren(...annealPanel());
-  parts.equations.replaceChildren(equationList(message.equations));
 }
 
 export function frame(message) {
@@ -111,5 +101,5 @@ export function detail(message) {
 }
 
 export function status(message) {
-  parts.buttons.setPlaying(message.playing);
+  layout.buttons.setPlaying(message.playing);
 }

@@ -125,3 +125,32 @@ export function equationList(equations) {
       el("div", {class: "equation-name", text: equation.name}),
       setMath(el("div"), equation.mathml))));
 }
+
+/** A panel with a heading. */
+export function panel(title, ...children) {
+  return el("section", {class: "panel"}, el("h2", {text: title}), ...children);
+}
+
+/**
+ * The frame of the neurons, Hopfield, Boltzmann and Markov views: play buttons and a
+ * status line, then the setup, the given columns, and the view's equations below.
+ * Returns {buttons, status, show(message, names, ...extra)}: `show` fills the setup with
+ * the controls of the settings `names` (and `extra` nodes) and lists the equations.
+ */
+export function viewFrame(root, ctx, description, {step, stepText, statusId, columns, wide = false}) {
+  const buttons = playButtons(ctx, {step, stepText});
+  const status = el("span", {class: "epoch", id: statusId});
+  const settings = el("section", {class: "panel"});
+  const equations = el("section", {class: "panel"});
+  root.append(el("div", {class: "toolbar"}, buttons.node, status),
+    el("div", {class: `three-columns${wide ? " wide-middle" : ""}`}, settings, ...columns),
+    equations);
+  return {
+    buttons, status,
+    show(message, names, ...extra) {
+      settings.replaceChildren(el("h2", {text: "Setup"}),
+        ...settingsPanel(description.settings, message.setup, ctx.change, names), ...extra);
+      equations.replaceChildren(equationList(message.equations));
+    },
+  };
+}

@@ -1,24 +1,19 @@
 // The Hopfield view: a grid to draw on, the stored patterns, and the recall unit by
 // unit with its energy. The server stores, corrupts and updates; this page draws.
 
-import {el, equationList, fmt, playButtons, settingsPanel} from "./dom.js";
+import {el, fmt, panel, viewFrame} from "./dom.js";
 import {lineChart} from "./draw.js";
 
-let ctx, description, parts, scene, state = [];
+let ctx, layout, parts, scene, state = [];
 let painting = null;   // the value being painted while the mouse is down
 
 export function build(root, context, view) {
   ctx = context;
-  description = view;
   parts = {
-    buttons: playButtons(ctx, {step: "Update the next units", stepText: "Step"}),
-    status: el("span", {class: "epoch", id: "recall-status"}),
-    settings: el("section", {class: "panel"}),
     grid: el("canvas", {width: 360, height: 360, id: "grid", class: "surface"}),
     energy: el("canvas", {width: 340, height: 150, id: "energy"}),
     memory: el("section", {class: "panel", id: "memory"}),
     overlaps: el("div", {id: "overlaps"}),
-    equations: el("section", {class: "panel"}),
   };
   parts.grid.addEventListener("mousedown", (event) => {
     const cell = cellAt(event);
@@ -34,14 +29,13 @@ export function build(root, context, view) {
     el("button", {id: "store", onclick: () => ctx.action("store")}, "Store this pattern"),
     el("div", {class: "digits"}, "Digits: ",
        [...Array(10).keys()].map((d) => el("button", {onclick: () => ctx.action("digit", {digit: d})}, String(d)))));
-  root.append(el("div", {class: "toolbar"}, parts.buttons.node, parts.status),
-    el("div", {class: "three-columns"}, parts.settings,
-       el("section", {class: "panel"}, el("h2", {text: "The network's state"}), parts.grid,
-          el("p", {class: "hint", text: "Draw with the mouse: each cell is a unit, black +1, white −1. " +
-            "Play recalls: one unit at a time takes the sign of its field."}), tools),
-       el("section", {class: "panel"}, el("h2", {text: "Energy E(x) during the recall"}), parts.energy,
-          parts.overlaps, parts.memory)),
-    parts.equations);
+  layout = viewFrame(root, ctx, view, {step: "Update the next units", statusId: "recall-status",
+    columns: [
+      panel("The network's state", parts.grid,
+        el("p", {class: "hint", text: "Draw with the mouse: each cell is a unit, black +1, " +
+          "white −1. Play recalls: one unit at a time takes the sign of its field."}), tools),
+      panel("Energy E(x) during the recall", parts.energy, parts.overlaps, parts.memory)]});
+  parts.status = layout.status;
 }
 
 function cellAt(event) {
@@ -79,8 +73,7 @@ function drawPattern(canvas, pattern, size, highlight = null, lines = true) {
 
 export function setup(message) {
   scene = message.scene;
-  parts.settings.replaceChildren(el("h2", {text: "Setup"}),
-    ...settingsPanel(description.settings, message.setup, ctx.change, ["size", "rule", "flip", "speed", "seed"]));
+  layout.show(message, ["size", "rule", "flip", "speed", "seed"]);
   const n = scene.patterns.length, units = scene.size ** 2;
   parts.memory.replaceChildren(el("h2", {text: `Stored patterns (${n})`}),
     el("p", {class: "hint", text: `${n} pattern${n === 1 ? "" : "s"} in ${units} units. Hebb's rule holds ` +
@@ -96,7 +89,6 @@ export function setup(message) {
                       onclick: () => ctx.action("pattern", {index: k})}, "Corrupted"),
         el("button", {title: "Forget it", onclick: () => ctx.action("forget", {index: k})}, "Forget"));
     })));
-  parts.equations.replaceChildren(equationList(message.equations));
 }
 
 export function frame(message) {
@@ -112,5 +104,5 @@ export function frame(message) {
 }
 
 export function status(message) {
-  parts.buttons.setPlaying(message.playing);
+  layout.buttons.setPlaying(message.playing);
 }

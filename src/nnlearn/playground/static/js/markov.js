@@ -1,35 +1,28 @@
 // The Markov chain view: an editable transition matrix, p_n step by step beside π, the
 // sampled trajectories and what the chain is (classes, period, mixing time).
 
-import {el, equationList, fmt, playButtons, settingsPanel} from "./dom.js";
+import {el, fmt, panel, viewFrame} from "./dom.js";
 import {CLASS_COLOURS, barChart, lineChart} from "./draw.js";
 
-let ctx, description, parts, scene;
+let ctx, layout, parts, scene;
 
 export function build(root, context, view) {
   ctx = context;
-  description = view;
   parts = {
-    buttons: playButtons(ctx, {step: "One step"}),
-    progress: el("span", {class: "epoch", id: "step-count"}),
-    settings: el("section", {class: "panel"}),
     bars: el("canvas", {width: 420, height: 200, id: "distribution"}),
     lines: el("canvas", {width: 420, height: 160, id: "convergence"}),
     distance: el("p", {id: "tv"}),
     paths: el("canvas", {width: 340, height: 200, id: "paths"}),
     facts: el("div", {id: "facts"}),
     visits: el("p", {id: "visits"}),
-    equations: el("section", {class: "panel"}),
   };
-  root.append(el("div", {class: "toolbar"}, parts.buttons.node, parts.progress),
-    el("div", {class: "three-columns"}, parts.settings,
-       el("section", {class: "panel"}, el("h2", {text: "The distribution pₙ and the stationary π"}),
-          parts.bars, el("div", {class: "legend"}, el("span", {class: "swatch test"}), "pₙ ",
-            el("span", {class: "swatch exact"}), "π"), parts.distance,
-          el("h2", {text: "pₙ(i) over the steps"}), parts.lines),
-       el("section", {class: "panel"}, el("h2", {text: "Sampled trajectories"}), parts.paths,
-          parts.visits, parts.facts)),
-    parts.equations);
+  layout = viewFrame(root, ctx, view, {step: "One step", statusId: "step-count", columns: [
+    panel("The distribution pₙ and the stationary π", parts.bars,
+      el("div", {class: "legend"}, el("span", {class: "swatch test"}), "pₙ ",
+         el("span", {class: "swatch exact"}), "π"), parts.distance,
+      el("h2", {text: "pₙ(i) over the steps"}), parts.lines),
+    panel("Sampled trajectories", parts.paths, parts.visits, parts.facts)]});
+  parts.progress = layout.status;
 }
 
 function matrixEditor() {
@@ -50,16 +43,13 @@ function matrixEditor() {
 
 export function setup(message) {
   scene = message.scene;
-  parts.settings.replaceChildren(el("h2", {text: "Setup"}),
-    ...settingsPanel(description.settings, message.setup, ctx.change, ["states", "start", "chains", "seed"]),
-    matrixEditor());
+  layout.show(message, ["states", "start", "chains", "seed"], matrixEditor());
   const facts = [`Communication classes: ${scene.classes.map((c) => `{${c.join(", ")}}`).join(", ")}` +
     (scene.irreducible ? " (irreducible)" : ""), `Period: ${scene.period}`,
     scene.stationary ? `Stationary π = (${scene.stationary.map((p) => fmt(p, 3)).join(", ")})`
       : scene.why_no_stationary,
     scene.mixing_time !== null ? `Mixing time t_mix(1/4) = ${scene.mixing_time} steps` : scene.why_no_mixing_time];
   parts.facts.replaceChildren(el("h3", {text: "The chain"}), el("ul", {}, facts.map((f) => el("li", {text: f}))));
-  parts.equations.replaceChildren(equationList(message.equations));
 }
 
 function drawPaths(recent, n) {
@@ -97,5 +87,5 @@ export function frame(message) {
 }
 
 export function status(message) {
-  parts.buttons.setPlaying(message.playing);
+  layout.buttons.setPlaying(message.playing);
 }

@@ -1,41 +1,31 @@
 // The classic neurons view: a McCulloch-Pitts unit designed by hand, or the perceptron
 // rule and Adaline learning one sample at a time; the boundary moves with each update.
 
-import {el, equationList, fmt, playButtons, settingsPanel} from "./dom.js";
+import {el, fmt, panel, viewFrame} from "./dom.js";
 import {CLASS_COLOURS, barChart, decode, diverging, heatmap} from "./draw.js";
 
-let ctx, description, parts, scene, config;
+let parts, layout, scene, config;
 
-export function build(root, context, view) {
-  ctx = context;
-  description = view;
+export function build(root, ctx, view) {
   parts = {
-    buttons: playButtons(ctx, {step: "One sample"}),
-    progress: el("span", {class: "epoch", id: "progress"}),
-    settings: el("section", {class: "panel"}),
     plot: el("canvas", {width: 380, height: 380, id: "neuron-plot", class: "surface"}),
     errors: el("canvas", {width: 340, height: 160, id: "errors"}),
     side: el("section", {class: "panel", id: "neuron-side"}),
-    equations: el("section", {class: "panel"}),
   };
-  root.append(el("div", {class: "toolbar"}, parts.buttons.node, parts.progress),
-    el("div", {class: "three-columns"}, parts.settings,
-       el("section", {class: "panel"}, el("h2", {text: "The neuron on its data"}), parts.plot,
-          el("p", {class: "hint", text: "Shaded: the class the neuron gives each point; the line: " +
-            "w₁x₁ + w₂x₂ + b = 0; the ringed point is the next sample."})),
-       parts.side),
-    parts.equations);
+  layout = viewFrame(root, ctx, view, {step: "One sample", statusId: "progress", columns: [
+    panel("The neuron on its data", parts.plot,
+      el("p", {class: "hint", text: "Shaded: the class the neuron gives each point; the line: " +
+        "w₁x₁ + w₂x₂ + b = 0; the ringed point is the next sample."})),
+    parts.side]});
+  parts.progress = layout.status;
 }
 
 export function setup(message) {
   scene = message.scene;
   config = message.setup;
-  const names = scene.learns ? ["model", "data", "lr", "epochs", "speed", "seed"]
-    : ["model", "data", "w1", "w2", "threshold"];
-  parts.settings.replaceChildren(el("h2", {text: "Setup"}),
-    ...settingsPanel(description.settings, config, ctx.change, names));
-  parts.buttons.node.hidden = !scene.learns;
-  parts.equations.replaceChildren(equationList(message.equations));
+  layout.show(message, scene.learns ? ["model", "data", "lr", "epochs", "speed", "seed"]
+    : ["model", "data", "w1", "w2", "threshold"]);
+  layout.buttons.node.hidden = !scene.learns;
 }
 
 function place(box, canvas) {
@@ -107,5 +97,5 @@ export function frame(message) {
 }
 
 export function status(message) {
-  parts.buttons.setPlaying(message.playing);
+  layout.buttons.setPlaying(message.playing);
 }
