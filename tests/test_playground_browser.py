@@ -186,6 +186,22 @@ def test_a_link_reproduces_its_setup(offline_page, server, browser_context):
     page.wait_for_function("location.hash.includes('optimizer=momentum')")
 
 
+def test_a_weight_is_shown_and_edited_by_hand(offline_page, server):
+    page = offline_page
+    open_view(page, server, "view=mlp&data=gauss&hidden=2")
+    link = page.locator("line.link[data-layer='2'][data-source='1'][data-neuron='0']")
+    assert "click to edit" in link.locator("title").text_content()
+    link.click(force=True)
+    page.fill(".editor input", "-2.5")
+    page.press(".editor input", "Enter")
+    page.wait_for_function("document.querySelector(\"line.link[data-layer='2'][data-source='1']"
+                           "[data-neuron='0']\").dataset.value === '-2.5'")
+    assert link.locator("title").text_content().startswith("W2[2, 1] = −2.5")
+    page.click(".node[data-layer='2'][data-neuron='0']")
+    page.wait_for_selector("#neuron .formula")
+    assert "2.5" in page.inner_text("#neuron")
+
+
 def test_a_bad_csv_upload_shows_a_message(offline_page, server):
     page = offline_page
     open_view(page, server, "view=mlp")

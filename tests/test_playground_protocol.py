@@ -251,3 +251,42 @@ def test_the_exported_model_file_holds_the_networks_weights(client, tmp_path):
     np.testing.assert_allclose(net.layers[1].weight.data, frame["weights"][1], rtol=1e-5)
     metadata = nl.io.load_metadata(path)
     assert metadata["classes"] == ["0", "1", "2"] and "data=spiral3" in metadata["playground"]
+
+
+def test_the_command_warns_off_loopback_and_refuses_a_bad_port(monkeypatch, capsys):
+    from nnlearn import cli
+    from nnlearn.playground import launch
+
+    calls = []
+    monkeypatch.setattr(launch, "serve", lambda *args, **kwargs: calls.append((args, kwargs)))
+    assert cli.main(["playground", "--host", "0.0.0.0", "--port", "0", "--no-browser"]) == 0
+    assert calls == [(("0.0.0.0", 0), {"open_browser": False})]
+    assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
+    assert cli.main(["playground"]) == 0
+    assert calls[-1] == (("127.0.0.1", 8000), {"open_browser": True})
+    assert "warning" not in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["playground", "--port", "70000"])
+    assert "a port number from 0 to 65535" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_refused_with_what_to_do():
+    from nnlearn.playground.launch import bind
+
+    taken = bind("127.0.0.1", 0)
+    try:
+        with pytest.raises(ValueError, match=r"choose another --port \(0 picks a free one\)"):
+            bind("127.0.0.1", taken.getsockname()[1])
+    finally:
+        taken.close()
+
+
+def test_the_browser_opens_only_where_there_is_a_display(monkeypatch):
+    from nnlearn.playground import launch
+
+    monkeypatch.setattr(launch.sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert not launch.has_display()
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert launch.has_display()
