@@ -93,11 +93,13 @@ class MarkovView(View):
         try:
             found["stationary"] = rounded(chain.stationary_distribution())
         except ValueError as error:  # several recurrent classes: no unique π
-            found["stationary"], found["why_no_stationary"] = None, str(error)
+            found["stationary"] = None
+            found["why_no_stationary"] = f"No unique stationary distribution: {error}"
         try:
             found["mixing_time"] = chain.mixing_time(0.25)
         except ValueError as error:  # periodic, or no unique π
-            found["mixing_time"], found["why_no_mixing_time"] = None, str(error)
+            found["mixing_time"] = None
+            found["why_no_mixing_time"] = f"No mixing time: {error}"
         return found
 
     def scene(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ export function build(root, context, view) {
     bars: el("canvas", {width: 560, height: 260, id: "bars"}),
     distance: el("p", {id: "distance"}),
     state: el("div", {class: "units", id: "units"}),
+    weights: el("div", {id: "weights"}),
     anneal: el("section", {class: "panel", id: "anneal"}),
   };
   layout = viewFrame(root, ctx, view, {step: "A few sweeps", statusId: "samples", wide: true,
@@ -19,7 +20,7 @@ export function build(root, context, view) {
       panel("Sampled frequencies and the exact distribution", parts.bars,
         el("div", {class: "legend"}, el("span", {class: "swatch exact"}), "exact p(s) ",
            el("span", {class: "swatch test"}), "sampled"), parts.distance,
-        el("h2", {text: "The state of the first chain"}), parts.state),
+        el("h2", {text: "The state of the first chain"}), parts.state, parts.weights),
       parts.anneal]});
   parts.progress = layout.status;
 }
@@ -31,7 +32,7 @@ function matrixEditor() {
   const rows = [];
   for (let i = 0; i < n; i++) {
     rows.push(el("tr", {}, el("th", {text: `${i + 1}`}), [...Array(n).keys()].map((j) => {
-      if (j <= i) return el("td", {class: "below", text: j === i ? "0" : fmt(scene.matrix[i][j], 3)});
+      if (j <= i) return el("td", {class: "below", text: j === i ? "0" : "", title: "w_ji = w_ij"});
       const input = el("input", {type: "number", step: "0.1", value: upper[index(i, j)],
         "aria-label": `w${i + 1}${j + 1}`,
         onchange: () => {
@@ -43,9 +44,8 @@ function matrixEditor() {
   }
   const biases = scene.biases.slice();
   return el("div", {},
-    el("h3", {text: "Weights w_ij (symmetric, no self-connections)"}),
+    el("h3", {text: "Weights w_ij = w_ji (no self-connections) and biases b_i"}),
     el("table", {class: "matrix"}, el("tr", {}, el("th"), [...Array(n).keys()].map((j) => el("th", {text: `${j + 1}`}))), rows),
-    el("h3", {text: "Biases b_i"}),
     el("div", {class: "bias-row"}, biases.map((b, i) => {
       const input = el("input", {type: "number", step: "0.1", value: b, "aria-label": `b${i + 1}`,
         onchange: () => { biases[i] = Number(input.value); ctx.change("biases", biases); }});
@@ -73,7 +73,8 @@ function annealPanel() {
 
 export function setup(message) {
   scene = message.scene;
-  layout.show(message, ["units", "T", "rule", "chains", "seed"], matrixEditor());
+  layout.show(message, ["units", "T", "rule", "chains", "seed"]);
+  parts.weights.replaceChildren(matrixEditor());
   parts.anneal.replaceChildren(...annealPanel());
 }
 
@@ -83,7 +84,7 @@ export function frame(message) {
     [...Array(n).keys()].map((i) => (k >> i) & 1).join(""));
   barChart(parts.bars, message.exact.map((p, k) => [{value: p, colour: "#bbb"},
     {value: message.frequencies[k], colour: "#0877bd"}]), labels,
-    {labelEvery: Math.ceil(states / 32)});
+    {labelEvery: Math.ceil(states / 16)});
   parts.progress.textContent = `${message.samples.toLocaleString()} states counted after ` +
     `${message.sweeps} sweeps at T = ${fmt(message.T)}`;
   parts.distance.textContent = message.total_variation === null ? "No state counted yet (burn-in)."
