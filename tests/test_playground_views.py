@@ -212,3 +212,31 @@ def test_a_mcculloch_pitts_unit_computes_the_gate_of_its_weights():
                      threshold=threshold).frame()
         assert frame["computes"] == gate
         assert len(frame["boundary"]) in (0, 2)
+
+
+def test_a_diverging_network_stops_with_a_message_and_valid_frames():
+    import json
+
+    view = make(MLPView, data="plane", lr=10.0, optimizer="sgd", activation="relu")
+    for _ in range(60):
+        if not view.advance():
+            break
+    assert "lower the learning rate" in view.diverged and not view.advance()
+    json.dumps(view.frame(), allow_nan=False)   # the page can read every frame
+
+
+def test_the_data_functions_name_their_bad_arguments():
+    from nnlearn.playground import datasets
+
+    with pytest.raises(ValueError, match="name must be one of"):
+        datasets.make("moons")
+    with pytest.raises(ValueError, match="noise"):
+        datasets.make("xor", noise=0.9)
+    with pytest.raises(ValueError, match="names must be features among"):
+        datasets.input_features(np.zeros((3, 2)), ["x1", "cos1"])
+    with pytest.raises(ValueError, match="train_fraction"):
+        datasets.split(10, 1.5, 0)
+    with pytest.raises(TypeError, match="n_samples"):
+        datasets.split(True, 0.5, 0)
+    train, test = datasets.split(np.int64(10), np.float32(0.3), 0)
+    assert len(train) == 3 and sorted([*train, *test]) == list(range(10))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlearn.checks import check_integer, check_random_state, check_real
+from nnlearn.checks import check_integer, check_random_state, check_real, check_real_array
 from nnlearn.table import Table, as_numbers
 
 #: the data lie in [−EXTENT, EXTENT]²
@@ -176,14 +176,22 @@ FEATURES: dict[str, tuple[str, Callable[[np.ndarray], np.ndarray]]] = {
 def input_features(X: np.ndarray, names: Sequence[str]) -> np.ndarray:
     """The network's inputs: the features ``names`` (keys of :data:`FEATURES`) of the
     points X of shape (n, 2), as an array of shape (n, len(names))."""
-    return np.column_stack([FEATURES[name][1](np.asarray(X, dtype=np.float64))
-                            for name in names])
+    if isinstance(names, str) or not names or any(name not in FEATURES for name in names):
+        raise ValueError(f"names must be features among {', '.join(FEATURES)}, got {names!r}")
+    X = check_real_array(X, "X", dtype=np.float64, ndim=2)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must hold points of two coordinates, got shape {X.shape}")
+    return np.column_stack([FEATURES[name][1](X) for name in names])
 
 
 def split(n_samples: int, train_fraction: float, random_state: int | np.random.Generator
           ) -> tuple[np.ndarray, np.ndarray]:
     """A random split of ``range(n_samples)`` into training and test indices, at least one
-    sample in each."""
+    sample in each; ``train_fraction`` in (0, 1)."""
+    n_samples = check_integer(n_samples, "n_samples", minimum=2)
+    train_fraction = check_real(train_fraction, "train_fraction", minimum=0, maximum=1)
+    if train_fraction in (0.0, 1.0):
+        raise ValueError(f"train_fraction must be strictly between 0 and 1, got {train_fraction}")
     order = check_random_state(random_state).permutation(n_samples)
     n_train = min(max(round(train_fraction * n_samples), 1), n_samples - 1)
     return np.sort(order[:n_train]), np.sort(order[n_train:])

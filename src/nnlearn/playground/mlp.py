@@ -142,14 +142,16 @@ class MLPView(View):
         """Cross-entropy of the softmax of the logits for classes, else the mean squared error."""
         return "cross_entropy" if self.classify else "mse"
 
-    def _losses(self) -> dict[str, float]:
-        """Loss (and accuracy for classes) on the training and the test data."""
+    def _losses(self) -> dict[str, float | None]:
+        """Loss (and accuracy for classes) on the training and the test data; None for a
+        loss that overflowed (the weights grew too large to evaluate)."""
         metrics = ["accuracy"] if self.classify else []
         values = {}
-        for prefix, index in (("train_", self.train_index), ("test_", self.test_index)):
-            values.update(evaluate(self.net, self.inputs[index], self.targets[index], self.loss,
-                                   metrics, prefix=prefix))
-        return values
+        with np.errstate(over="ignore", invalid="ignore"):
+            for prefix, index in (("train_", self.train_index), ("test_", self.test_index)):
+                values.update(evaluate(self.net, self.inputs[index], self.targets[index],
+                                       self.loss, metrics, prefix=prefix))
+        return {key: value if np.isfinite(value) else None for key, value in values.items()}
 
     def advance(self) -> bool:
         """One epoch of ``nl.fit`` over the training data; False once training diverged."""
@@ -166,6 +168,10 @@ class MLPView(View):
             return False
         self.epoch += 1
         self.losses.append(self._losses())
+        if None in self.losses[-1].values():
+            self.diverged = (f"the loss overflowed after epoch {self.epoch}: the weights grew too "
+                             "large (lower the learning rate, or press Reset)")
+            return False
         return True
 
     def retune(self, name: str) -> None:
@@ -255,8 +261,9 @@ class MLPView(View):
 
 def _symmetric_map(values: np.ndarray) -> str:
     """A neuron's values over the grid, scaled by their largest magnitude (0 stays 0)."""
+    values = np.nan_to_num(values, posinf=np.finfo(float).max, neginf=-np.finfo(float).max)
     scale = float(np.max(np.abs(values))) or 1.0
-    return encode_map(values, -scale, scale)
+    return encode_map(values / scale, -1.0, 1.0)
 
 
 VIEWS.register("mlp")(MLPView)

@@ -130,7 +130,9 @@ def encode_map(values: np.ndarray, low: float, high: float) -> str:
     Heat maps travel this way: a 40 × 40 map is 1600 bytes, not 1600 JSON numbers.
     """
     span = high - low if high > low else 1.0
-    scaled = np.clip(np.rint((np.asarray(values) - low) / span * 255.0), 0, 255)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.clip(np.rint((np.asarray(values) - low) / span * 255.0), 0, 255)
+    scaled = np.nan_to_num(scaled, nan=127.0)
     return base64.b64encode(scaled.astype(np.uint8).tobytes()).decode("ascii")
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from importlib import resources
@@ -97,10 +98,18 @@ class Connection:
         self.send_lock = asyncio.Lock()
 
     async def send(self, message: dict[str, Any]) -> None:
+        """Send one message as JSON; NaN and infinity, which JSON has not, are a bug said
+        in the page rather than a message the page cannot read."""
+        try:
+            text = json.dumps(message, allow_nan=False)
+        except ValueError:
+            log.exception("a %r message holds NaN or infinity", message.get("type"))
+            text = json.dumps({"type": "error", "request": message.get("type"),
+                               "message": "the server computed NaN or infinity (a bug)"})
         async with self.send_lock:
             if message.get("type") == "frame":
                 self.drawn.clear()
-            await self.websocket.send_json(message)
+            await self.websocket.send_text(text)
 
     def gone(self) -> bool:
         """Whether the tab has closed its socket (or the server has closed it)."""

@@ -3,7 +3,8 @@
 // and backpropagation step by step for one sample. Every number comes from the server.
 
 import {el, equationList, fmt, notice, playButtons, setMath, settingsPanel} from "./dom.js";
-import {CLASS_COLOURS, classShade, decode, diverging, dots, heatmap, lineChart} from "./draw.js";
+import {CLASS_COLOURS, classShade, decode, diverging, dots, heatmap, lineChart, toPixels}
+  from "./draw.js";
 import {networkDiagram} from "./mlp_network.js";
 import {backpropStepper} from "./mlp_backprop.js";
 
@@ -177,10 +178,8 @@ function drawSurface(frame) {
        shown.map((i) => testSet.has(i)));
   // the chosen sample: a ring
   const context = canvas.getContext("2d");
-  const [x1, x2] = scene.points[sample];
   context.beginPath();
-  context.arc((x1 + scene.extent) / (2 * scene.extent) * canvas.width,
-              (scene.extent - x2) / (2 * scene.extent) * canvas.height, 7, 0, 2 * Math.PI);
+  context.arc(...toPixels(canvas, scene.extent)(scene.points[sample]), 7, 0, 2 * Math.PI);
   context.lineWidth = 2;
   context.strokeStyle = "#000";
   context.stroke();
