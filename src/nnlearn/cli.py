@@ -23,9 +23,27 @@ def _equations(args: argparse.Namespace) -> int:
     return 0 if search(args.keywords) else 1
 
 
+def _playground(args: argparse.Namespace) -> int:
+    from nnlearn.playground.launch import serve
+    from nnlearn.playground.server import is_loopback
+
+    if not is_loopback(args.host):
+        print(f"nnlearn: warning: listening on {args.host}, not on the loopback address: other "
+              "machines that reach this one can open the playground and run training on "
+              "it (it has no password)", file=sys.stderr)
+    try:
+        serve(args.host, args.port, open_browser=args.browser)
+    except KeyboardInterrupt:  # Ctrl-C before the server took over the signal
+        print("nnlearn playground: stopped")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from nnlearn import csv_commands
     from nnlearn.tour import CHAPTERS
+
+    port = csv_commands.number_type(int, lambda v: 0 <= v <= 65535,
+                                    "a port number from 0 to 65535")
 
     parser = argparse.ArgumentParser(
         prog="nnlearn",
@@ -54,6 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     equations.add_argument("--missing", action="store_true", help="only what is not implemented")
     equations.add_argument("--latex", action="store_true", help="also print the LaTeX source")
     equations.set_defaults(handler=_equations)
+
+    playground = commands.add_parser(
+        "playground", help="the course's networks live in the browser (a local web server)",
+        description="Start a local web server with the playground: a multi-layer perceptron "
+                    "on 2-D data, the classic neurons, a Hopfield memory, a Boltzmann machine "
+                    "and a Markov chain, computed by nnlearn and drawn in the browser. It "
+                    "works offline; Ctrl-C stops it.")
+    playground.add_argument("--port", type=port, default=8000,
+                            help="the port (default: %(default)s; 0 picks a free one)")
+    playground.add_argument("--host", default="127.0.0.1",
+                            help="the address to listen on (default: %(default)s, this machine "
+                                 "only; another one warns)")
+    playground.add_argument("--no-browser", dest="browser", action="store_false",
+                            help="do not open the page in the default browser")
+    playground.set_defaults(handler=_playground)
 
     csv_commands.add_commands(commands)
     return parser

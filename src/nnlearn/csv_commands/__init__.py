@@ -94,7 +94,7 @@ def _hidden_sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
-def _number(convert: Callable[[str], Any], valid: Callable[[Any], bool], expected: str
+def number_type(convert: Callable[[str], Any], valid: Callable[[Any], bool], expected: str
             ) -> Callable[[str], Any]:
     """An argparse type: ``convert(text)`` if it passes ``valid``, else a message."""
 
@@ -110,10 +110,10 @@ def _number(convert: Callable[[str], Any], valid: Callable[[Any], bool], expecte
     return parse
 
 
-_fraction = _number(float, lambda v: 0 < v < 1, "a number in (0, 1)")
-_positive_float = _number(float, lambda v: 0 < v < math.inf, "a finite number > 0")
-_positive_int = _number(int, lambda v: v >= 1, "a positive integer")
-_seed = _number(int, lambda v: 0 <= v < 2**32, "an integer in [0, 2**32 − 1]")
+_fraction = number_type(float, lambda v: 0 < v < 1, "a number in (0, 1)")
+_positive_float = number_type(float, lambda v: 0 < v < math.inf, "a finite number > 0")
+_positive_int = number_type(int, lambda v: v >= 1, "a positive integer")
+_seed = number_type(int, lambda v: 0 <= v < 2**32, "an integer in [0, 2**32 − 1]")
 
 
 def _csv_option(name: str) -> Callable[[str], str]:

@@ -134,31 +134,42 @@ def read_csv(path: str | os.PathLike[str], source: str, csv_format: CsvFormat = 
     if not path.exists():
         raise ValueError(f"{source}: {str(path)!r} does not exist; expected a CSV file")
     try:
-        with open_regular_file(path, "CSV files") as file:
-            sample = file.read(SNIFF_BYTES)
-            complete = len(sample) < SNIFF_BYTES
-            text = codecs.getincrementaldecoder(csv_format.encoding)(errors="replace").decode(
-                sample, final=complete)
-            separator = csv_format.sep or sniff_separator(text, complete, csv_format.decimal)
-            file.seek(0)
-            header = _header(file, separator, csv_format.encoding)
-            file.seek(0)
-            frame = pd.read_csv(
-                file, sep=separator, decimal=csv_format.decimal, encoding=csv_format.encoding,
-                dtype={header[name]: "str" for name in text_columns if name in header},
-                low_memory=False)
+        file = open_regular_file(path, "CSV files")
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{source}: {_reason(error)}") from None
+    with file:
+        return parse_csv(file, source, repr(str(path)), csv_format, text_columns)
+
+
+def parse_csv(file: io.BufferedIOBase, source: str, name: str,
+              csv_format: CsvFormat = CsvFormat(), text_columns: Sequence[str] = ()) -> Table:
+    """The CSV text in the binary, seekable ``file`` (a file, or uploaded bytes in a
+    ``BytesIO``), as :func:`read_csv` reads it; ``name`` names it in errors."""
+    try:
+        sample = file.read(SNIFF_BYTES)
+        complete = len(sample) < SNIFF_BYTES
+        text = codecs.getincrementaldecoder(csv_format.encoding)(errors="replace").decode(
+            sample, final=complete)
+        separator = csv_format.sep or sniff_separator(text, complete, csv_format.decimal)
+        file.seek(0)
+        header = _header(file, separator, csv_format.encoding)
+        file.seek(0)
+        frame = pd.read_csv(
+            file, sep=separator, decimal=csv_format.decimal, encoding=csv_format.encoding,
+            dtype={header[column]: "str" for column in text_columns if column in header},
+            low_memory=False)
     except UnicodeError as error:  # a byte the encoding has no character for, or the like
         reason = f"it holds the byte 0x{error.object[error.start]:02x}" \
             if isinstance(error, UnicodeDecodeError) else str(error)
         raise ValueError(
-            f"{source}: {str(path)!r} is not {csv_format.encoding} text ({reason}); give its "
+            f"{source}: {name} is not {csv_format.encoding} text ({reason}); give its "
             "encoding with --encoding, e.g. --encoding latin-1") from None
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
     except (pd.errors.ParserError, OSError, ValueError) as error:
         raise ValueError(f"{source}: {_reason(error)}") from None
     if frame.empty:
-        raise ValueError(f"{source}: {str(path)!r} has no data; expected a header row and at "
+        raise ValueError(f"{source}: {name} has no data; expected a header row and at "
                          "least one row of values")
     if not frame.index.equals(pd.RangeIndex(len(frame))):  # pandas took a column for names
         raise ValueError(f"{source}: the rows hold more values than the header has names "
