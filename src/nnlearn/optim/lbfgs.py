@@ -26,8 +26,8 @@ class LBFGS(Optimizer):
     The same solver as scikit-learn's ``solver="lbfgs"``.
 
     ``step(closure)`` runs up to ``max_iter`` iterations; ``closure()`` must compute the
-    loss from the current parameters, call ``backward()`` and return the loss (the
-    optimizer zeroes the gradients before each call).
+    loss from the current parameters, call ``backward()`` and return the loss (a Tensor
+    or a number; the optimizer zeroes the gradients before each call).
 
     Parameters
     ----------
@@ -68,13 +68,14 @@ class LBFGS(Optimizer):
         self.max_fun = max_fun
         self.result: optimize.OptimizeResult | None = None
 
-    def step(self, closure: Callable[[], Tensor]) -> float:  # type: ignore[override]
+    def step(self, closure: Callable[[], Tensor | float]) -> float:  # type: ignore[override]
         """Run L-BFGS from the current parameters; returns the final loss."""
 
         def value_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             self.theta[...] = theta
             self.zero_grad()
-            loss = float(closure().data) + self.penalty()
+            value = closure()
+            loss = float(value.data if isinstance(value, Tensor) else value) + self.penalty()
             self.prepare_gradient()
             return loss, self.grad.astype(np.float64)
 
