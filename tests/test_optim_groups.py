@@ -220,6 +220,10 @@ def test_lbfgs_decays_each_group_by_its_own_lambda():
     ridge = np.linalg.solve(Xc.T @ Xc / 30 + lam * np.eye(3), Xc.T @ yc / 30)
     np.testing.assert_allclose(layer.weight.data[:, 0], ridge, rtol=1e-6)
     np.testing.assert_allclose(layer.bias.data, y.mean() - X.mean(axis=0) @ ridge, rtol=1e-6)
+    with pytest.raises(AttributeError, match="LBFGS has no learning rate"):
+        opt.lr  # noqa: B018
+    with pytest.raises(ValueError, match="unknown hyperparameter 'lr'"):
+        nl.optim.LBFGS([{"params": layer.parameters(), "lr": 0.1}])
 
 
 def joblib_round_trip(obj):

@@ -294,28 +294,10 @@ class BaseMLP(BaseEstimator):
         return self._fit(X, y, sample_weight, classes, incremental=True)
 
     # ----- the fitted weights --------------------------------------------------------
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """W_κ of each layer, shape (n_in, n_out): the network's own arrays (assigning a
-        list copies its values in)."""
-        check_is_fitted(self, "model_")
-        return network.weights(self.model_)
-
-    @coefs_.setter
-    def coefs_(self, values: list[ArrayLike]) -> None:
-        check_is_fitted(self, "model_")
-        network.assign(self.model_, values, "weight")
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """b_κ of each layer, shape (n_out,): the network's own arrays."""
-        check_is_fitted(self, "model_")
-        return network.biases(self.model_)
-
-    @intercepts_.setter
-    def intercepts_(self, values: list[ArrayLike]) -> None:
-        check_is_fitted(self, "model_")
-        network.assign(self.model_, values, "bias")
+    #: W_κ of each layer, shape (n_in, n_out): the network's own arrays
+    coefs_ = network.LayerArrays("weight")
+    #: b_κ of each layer, shape (n_out,): the network's own arrays
+    intercepts_ = network.LayerArrays("bias")
 
     @property
     def n_layers_(self) -> int:

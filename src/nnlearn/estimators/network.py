@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
+from sklearn.utils.validation import check_is_fitted
 
 from nnlearn.checks import check_real_array
 from nnlearn.init import rng_from
@@ -63,29 +65,35 @@ def dtype_of(network: Sequential) -> np.dtype:
     return network[0].weight.dtype
 
 
-def weights(network: Sequential) -> list[np.ndarray]:
-    """W_κ of each layer: the network's own arrays."""
-    return [layer.weight.data for layer in network]
+class LayerArrays:
+    """A fitted attribute listing one array of each layer (``coefs_``: the weights W_κ,
+    ``intercepts_``: the biases b_κ), the network's own arrays; assigning a list of arrays
+    copies their values in, once all are checked to have the layers' shapes."""
 
+    def __init__(self, which: str) -> None:
+        self.which = which
 
-def biases(network: Sequential) -> list[np.ndarray]:
-    """b_κ of each layer: the network's own arrays."""
-    return [layer.bias.data for layer in network]
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
+    def __get__(self, estimator: Any, owner: type | None = None) -> Any:
+        if estimator is None:
+            return self
+        check_is_fitted(estimator, "model_")
+        return [getattr(layer, self.which).data for layer in estimator.model_]
 
-def assign(network: Sequential, values: Sequence[ArrayLike], which: str) -> None:
-    """Copy ``values`` into each layer's ``which`` ("weight" or "bias") in place, once all
-    are checked to have the layers' shapes (a clear error otherwise, nothing changed)."""
-    targets = [getattr(layer, which).data for layer in network]
-    name = "coefs_" if which == "weight" else "intercepts_"
-    values = list(values)
-    if len(values) != len(targets):
-        raise ValueError(f"{name} needs {len(targets)} arrays, one per layer, got {len(values)}")
-    checked = []
-    for i, (value, target) in enumerate(zip(values, targets, strict=True)):
-        array = check_real_array(value, f"{name}[{i}]")
-        if array.shape != target.shape:
-            raise ValueError(f"{name}[{i}] has shape {array.shape}, expected {target.shape}")
-        checked.append(array)
-    for array, target in zip(checked, targets, strict=True):
-        target[...] = array
+    def __set__(self, estimator: Any, values: Sequence[ArrayLike]) -> None:
+        targets = self.__get__(estimator)
+        values = list(values)
+        if len(values) != len(targets):
+            raise ValueError(f"{self.name} needs {len(targets)} arrays, one per layer, got "
+                             f"{len(values)}")
+        checked = []
+        for i, (value, target) in enumerate(zip(values, targets, strict=True)):
+            array = check_real_array(value, f"{self.name}[{i}]")
+            if array.shape != target.shape:
+                raise ValueError(f"{self.name}[{i}] has shape {array.shape}, expected "
+                                 f"{target.shape}")
+            checked.append(array)
+        for array, target in zip(checked, targets, strict=True):
+            target[...] = array

@@ -98,5 +98,11 @@ class LBFGS(Optimizer):
                previous: np.ndarray | None) -> None:
         raise TypeError("LBFGS.step needs a closure that recomputes the loss")
 
+    @property
+    def lr(self) -> float:
+        """L-BFGS has no learning rate: an AttributeError that says so."""
+        raise AttributeError("LBFGS has no learning rate: its line search sets the length of "
+                             "each step")
+
     def __repr__(self) -> str:
         return f"LBFGS(max_iter={self.max_iter}, n_values={self.theta.size})"
