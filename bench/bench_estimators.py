@@ -5,7 +5,9 @@ batch size, learning rate, α, a fixed number of epochs: ``tol=0`` and a long pa
 neither stops early); their repeats are interleaved so that both see the same machine load.
 Each timing is the best of ``--repeats`` fits divided by the epochs run; the ratio is
 nnlearn / scikit-learn (below 1 means nnlearn is faster). Also: ``nl.save`` / ``nl.load``
-of the fitted classifier, against ``pickle`` of scikit-learn's.
+of the fitted classifier, against ``pickle`` of scikit-learn's, and the time of a
+prediction for one row (``predict``, ``predict_proba``) beside the bare network call and
+scikit-learn's: the median of interleaved rounds (goal: at most 100 µs).
 
     python bench/bench_estimators.py [--epochs 30] [--repeats 3] [--hidden 128 64]
 """
@@ -77,6 +79,7 @@ def main() -> None:
               f"{scores['nnlearn']:>15.4f}{scores['sklearn']:>15.4f}")
         if kind == "MLPClassifier":
             report_save_load(models, X_test)
+            report_one_row(models, X_test[:1].copy())
 
 
 def report_save_load(models: dict, X_test: np.ndarray) -> None:
@@ -95,6 +98,33 @@ def report_save_load(models: dict, X_test: np.ndarray) -> None:
         theirs = time.perf_counter() - start
         print(f"{'  save + load':<20}{ours:>16.4f}{theirs:>16.4f}{ours / theirs:>7.2f}"
               f"   ({path.stat().st_size:,} bytes .nnl, {pickled.stat().st_size:,} bytes pickle)")
+
+
+def report_one_row(models: dict, row: np.ndarray, rounds: int = 15, calls: int = 300) -> None:
+    """Microseconds per call on one row: the median over interleaved rounds."""
+    ours, theirs = models["nnlearn"], models["sklearn"]
+
+    def bare() -> np.ndarray:
+        with nl.no_grad():
+            return ours.model_(nl.Tensor(row)).data
+
+    runs = {"nnlearn network call": bare, "nnlearn predict": lambda: ours.predict(row),
+            "nnlearn predict_proba": lambda: ours.predict_proba(row),
+            "sklearn predict": lambda: theirs.predict(row),
+            "sklearn predict_proba": lambda: theirs.predict_proba(row)}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(rounds):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            for _ in range(calls):
+                run()
+            times[name].append((time.perf_counter() - start) / calls * 1e6)
+    median = {name: float(np.median(values)) for name, values in times.items()}
+    network = median["nnlearn network call"]
+    print("  one row (median µs per call):")
+    for name, value in median.items():
+        print(f"    {name:<24}{value:8.1f} µs   {value / network:5.2f}× the network call"
+              + ("   (goal <= 100 µs)" if name.startswith("nnlearn p") else ""))
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ def test_the_estimators_report_divergence_as_scikit_learn_does():
         MLPRegressor((8,), solver="sgd", learning_rate_init=1e308, max_iter=5).fit(X, Y)
     labels = (X[:, 0] > 0).astype(int)
     with pytest.raises(ValueError, match="non-finite"):
-        classifier = MLPClassifier((8,), solver="sgd", learning_rate_init=1e308)
+        classifier = MLPClassifier((8,), solver="sgd", learning_rate_init=1e308, random_state=0)
         classifier.partial_fit(X, labels, classes=[0, 1])
     with pytest.warns(ConvergenceWarning, match="the training loss rose from"):
         MLPRegressor((8,), learning_rate_init=1e6, max_iter=20, n_iter_no_change=100).fit(X, Y)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from nnlearn import activations, init
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
+from nnlearn.checks import check_integer
 from nnlearn.equations import implements
 from nnlearn.layers.module import (
     Module,
@@ -115,9 +116,42 @@ class Sequential(Module):
 
     def __init__(self, *layers: Module) -> None:
         for i, layer in enumerate(layers):
-            if not isinstance(layer, Module):
-                raise TypeError(f"Sequential: layer {i} is a {type(layer).__name__}, not a Module")
+            _check_layer(layer, f"layer {i}")
         self.layers = list(layers)
+
+    def append(self, layer: Module) -> Sequential:
+        """Add ``layer`` at the end; returns self (as ``torch.nn.Sequential.append``).
+
+        An optimizer made before does not see the new layer's parameters: make it after.
+
+        Examples
+        --------
+        >>> import nnlearn as nl
+        >>> net = nl.Sequential(nl.Dense(2, 4, activation="tanh")).append(nl.Dense(4, 1))
+        >>> len(net), net.out_features
+        (2, 1)
+        """
+        self.layers.append(_check_layer(layer, "append: layer"))
+        return self
+
+    def extend(self, layers: Iterable[Module]) -> Sequential:
+        """Add every layer of ``layers`` (an iterable, another Sequential too) at the end;
+        returns self."""
+        new = list(layers)
+        for i, layer in enumerate(new):
+            _check_layer(layer, f"extend: layer {i}")
+        self.layers.extend(new)
+        return self
+
+    def insert(self, index: int, layer: Module) -> Sequential:
+        """Put ``layer`` before position ``index`` (negative counts from the end, as for a
+        list); returns self."""
+        index = check_integer(index, "insert: index")
+        if not -len(self.layers) <= index <= len(self.layers):
+            raise IndexError(f"insert: index {index} is out of range for a Sequential of "
+                             f"{len(self.layers)} layers")
+        self.layers.insert(index, _check_layer(layer, "insert: layer"))
+        return self
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
         for i, layer in enumerate(self.layers):
@@ -135,6 +169,9 @@ class Sequential(Module):
 
     def __len__(self) -> int:
         return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
 
     def forward(self, x: Tensor) -> Tensor:
         for layer in self.layers:
@@ -154,6 +191,13 @@ class Sequential(Module):
             if layer.out_features is not None:
                 return layer.out_features
         return None
+
+
+def _check_layer(layer: Any, where: str) -> Module:
+    """``layer`` if it is a Module, else a TypeError naming ``where``."""
+    if not isinstance(layer, Module):
+        raise TypeError(f"Sequential: {where} is a {type(layer).__name__}, not a Module")
+    return layer
 
 
 @register_layer

@@ -66,6 +66,12 @@ class StepDecay:
         return self.lr * self.gamma ** ((t - 1) // self.step_size)
 
 
-def as_schedule(lr: float | Schedule) -> Schedule:
-    """A number becomes :class:`Constant`; a callable is used as is."""
-    return lr if callable(lr) else Constant(_check_rate(lr))
+def check_lr(lr: float | Schedule, name: str = "lr") -> float | Schedule:
+    """``lr`` if it is a schedule (any callable ``t -> η``) or a finite number ≥ 0 (as a
+    float), else a clear error naming ``name``."""
+    return lr if callable(lr) else check_real(lr, name, minimum=0)
+
+
+def learning_rate(lr: float | Schedule, t: int) -> float:
+    """η_t: ``lr(t)`` for a schedule, ``lr`` itself for a number."""
+    return lr(t) if callable(lr) else lr

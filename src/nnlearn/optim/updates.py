@@ -47,21 +47,33 @@ def weight_decay(g: np.ndarray, theta: np.ndarray, lam: float) -> None:
 
 @implements("update_rule_of_the_gradient_descent", test=f"{TEST}::test_sgd_is_the_course_update")
 def sgd(theta: np.ndarray, g: np.ndarray, lr: float, velocity: np.ndarray | None = None,
-        momentum: float = 0.0, nesterov: bool = False, first: bool = False) -> None:
+        momentum: float = 0.0, nesterov: bool = False, accumulate: str = "gradient") -> None:
     """Gradient descent θ ← θ − η ∇R(θ), with optional (Nesterov) momentum μ.
 
-    With momentum, v ← μ v + g (v = g at the first step) and θ ← θ − η v;
-    Nesterov's variant steps along g + μ v instead. This is PyTorch's form; the course's
-    v ← μ v − η g, θ ← θ + v is the same sequence of θ for a constant η.
+    With momentum, the velocity v (zero at first) accumulates either gradients
+    (``accumulate="gradient"``, PyTorch's form)::
+
+        v ← μ v + g,        θ ← θ − η v          (Nesterov: θ ← θ − η (g + μ v))
+
+    or steps (``accumulate="step"``, the course's and scikit-learn's form)::
+
+        v ← μ v − η g,      θ ← θ + v            (Nesterov: θ ← θ + μ v − η g)
+
+    The two give the same sequence of θ while η is constant (v_step = −η v_gradient);
+    when η changes (a schedule), the step form applies the new η to new gradients only.
     """
     if velocity is None or momentum == 0:
         theta -= lr * g
         return
-    if first:
-        velocity[...] = g
-    else:
-        velocity *= momentum
-        velocity += g
+    velocity *= momentum
+    if accumulate == "step":
+        velocity -= lr * g
+        if nesterov:
+            theta += momentum * velocity - lr * g
+        else:
+            theta += velocity
+        return
+    velocity += g
     if nesterov:
         theta -= lr * (g + momentum * velocity)
     else:
@@ -71,24 +83,29 @@ def sgd(theta: np.ndarray, g: np.ndarray, lr: float, velocity: np.ndarray | None
 @implements("adam_update", test=f"{TEST}::test_adam_tracks_torch_with_decay_and_clipping")
 def adam(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, step: int, lr: float,
          beta1: float, beta2: float, eps: float, bias_correction: bool = True,
-         previous: np.ndarray | None = None) -> None:
+         previous: np.ndarray | None = None, eps_on: str = "v_hat") -> None:
     """One Adam step (``step`` counts from 1)::
 
         m_t = β₁ m_{t−1} + (1 − β₁) g_t
         v_t = β₂ v_{t−1} + (1 − β₂) g_t²
         m̂_t = m_t / (1 − β₁ᵗ),  v̂_t = v_t / (1 − β₂ᵗ)      (bias correction, on by default)
-        θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)
+        θ_t = θ_{t−1} − η m̂_t / (√v̂_t + ε)                  (eps_on="v_hat")
 
-    The last line is evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ:
-    the same value, with the corrections folded into two scalars, so that one compiled
-    pass over the arrays (:func:`adam_pass`) does the whole step. ``previous``, if given,
-    receives θ_{t−1} in the same pass.
+    ``eps_on="v"`` adds ε to √v_t instead: θ_t = θ_{t−1} − η_t m_t / (√v_t + ε) with
+    η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ), the paper's "more efficient" ordering (Kingma and Ba,
+    §2) and scikit-learn's; the two differ only where √v̂_t is near ε.
+
+    The last line is evaluated as θ − (η√c₂/c₁) m_t / (√v_t + ε√c₂), with c_i = 1 − β_iᵗ
+    (ε alone for ``eps_on="v"``): the same value, with the corrections folded into two
+    scalars, so that one compiled pass over the arrays (:func:`adam_pass`) does the whole
+    step. ``previous``, if given, receives θ_{t−1} in the same pass.
     """
     c1 = 1 - beta1**step if bias_correction else 1.0
     root_c2 = math.sqrt(1 - beta2**step) if bias_correction else 1.0
+    shifted_eps = eps * root_c2 if eps_on == "v_hat" else eps
     scalar = theta.dtype.type  # float32 parameters stay float32 through the pass
     adam_pass(theta, g, m, v, previous, *map(scalar, (beta1, 1 - beta1, beta2, 1 - beta2,
-                                                     lr * root_c2 / c1, eps * root_c2)))
+                                                     lr * root_c2 / c1, shifted_eps)))
 
 
 @compiled

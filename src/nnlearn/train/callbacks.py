@@ -15,6 +15,11 @@ class Callback:
     def on_train_begin(self, model: Module, history: History) -> None:
         """Called once before the first epoch."""
 
+    def on_batch_begin(self, batch: int, n_samples: int, weight: float) -> None:
+        """Called before each batch's step (not by L-BFGS): its number in the epoch (from
+        1), its number of samples and its total sample weight (its number of samples when
+        unweighted). Only callbacks that override it are called."""
+
     def on_epoch_end(self, epoch: int, model: Module, history: History) -> bool:
         """Called after each epoch (``history`` already holds it); True stops training."""
         return False

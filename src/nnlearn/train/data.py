@@ -1,8 +1,15 @@
-"""Checking training data before any training, splitting it and cutting it into batches."""
+"""Checking training data before any training, splitting it and cutting it into batches.
+
+``X`` is a dense array or a SciPy sparse matrix (CSR, CSC, ...): a sparse ``X`` stays
+sparse, and each batch (or chunk, for a full pass) is made dense when the model reads it,
+so the whole data set is never densified.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -12,12 +19,15 @@ from nnlearn.checks import check_real_array
 from nnlearn.compiled import compiled
 from nnlearn.layers.module import Module
 
-#: losses whose targets are class indices (or probability rows)
-CLASS_LOSSES = ("cross_entropy",)
-#: losses whose targets are probabilities in [0, 1]
-PROBABILITY_LOSSES = ("bce", "bce_with_logits")
-#: losses applied to logits: the model's outputs become probabilities through σ
-LOGIT_LOSSES = ("bce_with_logits",)
+#: a full pass over sparse X densifies rows in chunks of about this many values (32 MiB)
+CHUNK_VALUES = 1 << 22
+
+
+def is_sparse(X: Any) -> bool:
+    """Whether ``X`` is a SciPy sparse matrix or array (without importing SciPy: if
+    ``scipy.sparse`` was never imported, nothing is one)."""
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(X)
 
 
 @compiled
@@ -32,7 +42,7 @@ def sum_of_zeros(values: np.ndarray) -> float:
     return total
 
 
-def _finite(name: str, values: np.ndarray) -> None:
+def check_finite(name: str, values: np.ndarray) -> None:
     """A clear error for NaN or ±inf, counted only when there are some."""
     if not np.issubdtype(values.dtype, np.floating) or values.size == 0:
         return
@@ -41,12 +51,15 @@ def _finite(name: str, values: np.ndarray) -> None:
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); expected finite values")
 
 
-def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
-    """``X`` as a C-contiguous array of the model's dtype, or a clear error.
+def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> Any:
+    """``X`` as a C-contiguous array of the model's dtype (a sparse ``X`` as a CSR matrix of
+    that dtype), or a clear error.
 
     ``X`` is (n_samples, n_features), or (n_samples, n_steps, n_features) for sequences
     (recurrent layers); the features are always in the last axis.
     """
+    if is_sparse(X):
+        return _check_sparse_inputs(model, X, name)
     array = check_real_array(X, name, finite=False)  # finiteness: below, in one pass
     if array.ndim == 1:
         raise ValueError(
@@ -59,93 +72,78 @@ def check_inputs(model: Module, X: ArrayLike, name: str = "X") -> np.ndarray:
             "sequences, (n_samples, n_steps, n_features)"
         )
     array = np.ascontiguousarray(array, dtype=model.dtype)
-    _finite(name, array)
-    expected = model.in_features
-    if expected is not None and array.shape[-1] != expected:
-        raise ValueError(
-            f"{name} has {array.shape[-1]} features, but the model expects {expected}"
-        )
+    check_finite(name, array)
+    _check_features(model, array.shape, name)
     return array
 
 
-def output_shape(model: Module, X: np.ndarray) -> tuple[int, ...]:
+def _check_sparse_inputs(model: Module, X: Any, name: str) -> Any:
+    if X.ndim != 2:
+        raise ValueError(f"{name} is a sparse matrix of shape {X.shape}; expected "
+                         "(n_samples, n_features)")
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must hold real numbers, got a sparse matrix of dtype "
+                         f"{X.dtype}")
+    X = X.tocsr().astype(model.dtype, copy=False)  # rows are batches: CSR gathers them fast
+    check_finite(name, X.data)
+    _check_features(model, X.shape, name)
+    return X
+
+
+def _check_features(model: Module, shape: tuple[int, ...], name: str) -> None:
+    expected = model.in_features
+    if expected is not None and shape[-1] != expected:
+        raise ValueError(f"{name} has {shape[-1]} features, but the model expects {expected}")
+
+
+def rows(X: Any, index: slice | np.ndarray) -> np.ndarray:
+    """The samples ``X[index]`` as a dense array (a sparse X's rows made dense)."""
+    part = X[index]
+    return part.toarray() if is_sparse(part) else part
+
+
+def chunks(X: Any) -> Iterator[slice]:
+    """Slices covering X's samples once: all of them for a dense X, rows of about
+    :data:`CHUNK_VALUES` values at a time for a sparse one."""
+    n = X.shape[0]
+    size = max(1, CHUNK_VALUES // max(1, X.shape[1])) if is_sparse(X) else max(n, 1)
+    for start in range(0, n, size):
+        yield slice(start, start + size)
+
+
+def output_shape(model: Module, X: Any) -> tuple[int, ...]:
     """The shape of the model's output for one sample (without the sample axis).
 
     Found by running the model on ``X[:1]`` in evaluation mode, unrecorded; the mode is
     then restored, and nothing (running statistics, random streams) changes.
     """
     with model.evaluation_mode(), no_grad():
-        return model(X[:1]).shape[1:]
+        return model(rows(X, slice(0, 1))).shape[1:]
 
 
-def check_targets(y: ArrayLike, n_samples: int, output: tuple[int, ...], dtype: np.dtype,
-                  loss_name: str | None, name: str = "y") -> np.ndarray:
-    """``y`` shaped for the loss, given the model's ``output`` shape per sample.
-
-    Class indices for cross-entropy have the output's shape without the class axis
-    (one label per sample, or per step of a sequence); every other target has the
-    output's shape, a single output also taking a vector.
-    """
-    array = check_real_array(y, name, finite=False)
-    if array.ndim == 0:
-        raise ValueError(f"{name} is a single number; expected one target per sample "
-                         f"({n_samples} in X)")
-    if len(array) != n_samples:
-        raise ValueError(
-            f"X and {name} have different lengths: {n_samples} samples in X, {len(array)} in {name}"
-        )
-    _finite(name, array)
-    if loss_name in CLASS_LOSSES and array.shape[1:] == output[:-1]:
-        if not np.all(np.mod(array, 1) == 0):
-            raise ValueError(f"{name} must hold class indices 0..n_classes−1 for {loss_name}")
-        labels = array.astype(np.intp)
-        top = output[-1]
-        if labels.size and (labels.min() < 0 or labels.max() >= top):
-            raise ValueError(
-                f"{name} holds class indices {labels.min()}..{labels.max()}, but the model has "
-                f"{top} outputs (classes 0..{top - 1})"
-            )
-        return labels
-    array = array.astype(dtype)
-    if array.ndim == 1 and output == (1,):
-        array = array.reshape(-1, 1)
-    if array.shape[1:] != output:
-        indices = (f" (or {(n_samples, *output[:-1])} class indices)"
-                   if loss_name in CLASS_LOSSES else "")
-        raise ValueError(
-            f"{name} has shape {array.shape}, but the model's output for {n_samples} samples "
-            f"has shape {(n_samples, *output)}{indices}"
-        )
-    if loss_name in PROBABILITY_LOSSES and array.size and (array.min() < 0 or array.max() > 1):
-        raise ValueError(f"{name} must hold values in [0, 1] for {loss_name}")
-    if loss_name in CLASS_LOSSES:
-        _check_probability_rows(name, array, loss_name)
-    return np.ascontiguousarray(array)
+def check_sample_weight(sample_weight: ArrayLike | None, n_samples: int,
+                        name: str = "sample_weight") -> np.ndarray | None:
+    """``sample_weight`` as a float64 vector of n_samples finite values ≥ 0, not all 0,
+    or a clear error (None stays None: every sample weighs 1)."""
+    if sample_weight is None:
+        return None
+    weights = check_real_array(sample_weight, name, dtype=np.float64, ndim=1)
+    if len(weights) != n_samples:
+        raise ValueError(f"{name} has {len(weights)} values for {n_samples} samples")
+    if weights.size and weights.min() < 0:
+        raise ValueError(f"{name} must be ≥ 0, got {weights.min():g}")
+    if not weights.any():
+        raise ValueError(f"{name} is all zeros: no sample would count")
+    return np.ascontiguousarray(weights)
 
 
-def _check_probability_rows(name: str, targets: np.ndarray, loss_name: str) -> None:
-    """Targets of the output's shape for cross-entropy are distributions over the classes
-    (one-hot rows, or soft labels): each row in [0, 1], summing to 1."""
-    rows = targets.reshape(-1, targets.shape[-1])
-    bad = (rows < 0).any(axis=1) | (rows > 1).any(axis=1) | ~np.isclose(rows.sum(axis=1), 1)
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"{name} has the model's output shape {targets.shape[1:]}, so {loss_name} reads "
-            f"each row as class probabilities, but row {first} is {rows[first].tolist()[:6]} "
-            f"(entries in [0, 1] summing to 1 expected). Give class indices of shape "
-            f"{targets.shape[:-1]} instead, or use loss='bce_with_logits' for independent "
-            "0/1 labels"
-        )
-
-
-
-def split(X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generator
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A random ``fraction`` of the samples held out: (X_train, y_train, X_val, y_val)."""
+def split(X: Any, y: np.ndarray, weights: np.ndarray | None, fraction: float,
+          rng: np.random.Generator) -> tuple[Any, ...]:
+    """A random ``fraction`` of the samples held out:
+    (X_train, y_train, w_train, X_val, y_val, w_val), the weights None when they are."""
     if not 0 < fraction < 1:
         raise ValueError(f"validation_split must be in (0, 1), got {fraction}")
-    n = len(X)
+    n = X.shape[0]
     n_val = round(n * fraction)
     if n_val < 1 or n_val >= n:
         raise ValueError(
@@ -154,7 +152,9 @@ def split(X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generato
         )
     order = rng.permutation(n)
     train, val = np.sort(order[n_val:]), np.sort(order[:n_val])
-    return X[train], y[train], X[val], y[val]
+    if weights is None:
+        return X[train], y[train], None, X[val], y[val], None
+    return X[train], y[train], weights[train], X[val], y[val], weights[val]
 
 
 def batches(n_samples: int, batch_size: int | None, rng: np.random.Generator | None

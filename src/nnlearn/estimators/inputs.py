@@ -1,0 +1,71 @@
+"""The estimators' inputs: checked as scikit-learn checks them, standardized, dense or sparse.
+
+A sparse X (SciPy CSR or CSC) is never densified as a whole: ``nl.fit`` densifies it
+batch by batch, and prediction chunk by chunk. Standardizing it scales each feature by
+its standard deviation without centering it (centering would make it dense), as
+``StandardScaler(with_mean=False)`` does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.utils.validation import validate_data
+
+from nnlearn.train.data import is_sparse
+
+#: the dtypes scikit-learn's validation keeps (anything else becomes float64)
+FLOATS = (np.float64, np.float32)
+SPARSE_FORMATS = ["csr", "csc"]
+
+
+def statistics(X: Any, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The (weighted) mean and standard deviation of each feature, as scikit-learn's
+    ``StandardScaler`` computes them (a constant feature gets scale 1); the mean of a
+    sparse X is reported as 0, since it is not subtracted."""
+    w = np.ones(X.shape[0]) if weights is None else weights
+    total = w.sum()
+    if is_sparse(X):
+        mean = np.asarray(X.T @ w).ravel() / total
+        second = np.asarray(X.multiply(X).T @ w).ravel() / total
+        variance = np.maximum(second - mean**2, 0)
+        mean = np.zeros_like(mean)
+    else:
+        mean = np.average(X, axis=0, weights=w).astype(np.float64)
+        variance = np.average((X - mean) ** 2, axis=0, weights=w)
+    scale = np.sqrt(variance)
+    return mean, np.where(scale > 0, scale, 1.0)
+
+
+def standardized(X: Any, mean: np.ndarray | None, scale: np.ndarray | None,
+                 dtype: np.dtype) -> Any:
+    """X − mean over scale (when the statistics are given) in ``dtype``: a C-contiguous
+    array, or for a sparse X a CSR matrix scaled column by column."""
+    if is_sparse(X):
+        if scale is not None:
+            X = X.multiply(1 / scale)
+        return X.tocsr().astype(dtype, copy=False)
+    if mean is not None:
+        X = (X - mean) / scale
+    return np.ascontiguousarray(X, dtype=dtype)
+
+
+def prediction_inputs(estimator: Any, X: Any) -> Any:
+    """X checked against the fitted estimator (its number of features, finite values),
+    as ``validate_data(..., reset=False)`` checks it.
+
+    A plain float array without feature names takes a short path (one row costs a few
+    microseconds, not the tens that the general check takes); anything else, and any
+    array the short path would refuse, goes through scikit-learn's check and its
+    messages.
+    """
+    if (type(X) is np.ndarray and X.ndim == 2 and X.dtype in FLOATS and X.shape[0] > 0
+            and not hasattr(estimator, "feature_names_in_")):
+        if X.shape[1] != estimator.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but {type(estimator).__name__} "
+                             f"is expecting {estimator.n_features_in_} features as input.")
+        if np.isfinite(X.sum()):  # a NaN or inf (or a sum that overflows): the full check
+            return X
+    return validate_data(estimator, X, reset=False, accept_sparse=SPARSE_FORMATS,
+                         dtype=FLOATS)
