@@ -505,6 +505,107 @@ def test_modern_retrieval_counts_in_the_text_are_read_off_the_curves(book):
         assert value(modern) > 10 * value(classical)
 
 
+# --- the encoders of Ackley, Hinton and Sejnowski: text, table and figures agree ----------
+
+
+def encoder_table(book) -> dict[str, list[str]]:
+    return {row[0]: row[1:] for row in table_with(book, "boltzmann", "the paper")}
+
+
+def test_the_encoder_procedure_in_the_text_is_the_preset_and_its_equations(book):
+    from nnlearn.models.energy.boltzmann_learning import PAPER_1985
+
+    match = book.sentence(rf"reads off with probability {NUMBER}, one that should be off reads "
+                          rf"on with probability {NUMBER},.* moves by μ = {NUMBER} in the "
+                          r"direction of pᵢⱼ − qᵢⱼ")
+    on_off, off_on, step = match.groups()
+    assert (value(on_off), value(off_on)) == PAPER_1985["clamp_noise"]
+    assert value(step) == PAPER_1985["learning_rate"]
+    # the equations stated above the text say the same
+    assert re.findall(r"= (0\.\d+)", CATALOGUE["noisy_clamping"].latex) == [on_off, off_on]
+    sign_step = CATALOGUE["boltzmann_sign_step_update"].latex
+    assert re.search(r"\\mu = (\d+)", sign_step).group(1) == step
+    annealed = book.sentence(r"the hidden units are annealed \(([^)]*)\) and the co-activations")
+    schedule = [float(T) for n, T in re.findall(r"(\d+) (?:sweeps )?at (?:T = )?(\d+)",
+                                                annealed.group(1)) for _ in range(int(n))]
+    assert schedule == list(PAPER_1985["clamped_schedule"]) == list(PAPER_1985["free_schedule"])
+
+
+def test_the_4_2_4_result_in_the_text_is_its_table_row_and_its_drawn_curves(book):
+    match = book.sentence(rf"Of (\d+) runs, (\d+) are solved within {NUMBER} cycles, after a "
+                          rf"median of {NUMBER} cycles \(their codes differ after a median of "
+                          rf"{NUMBER}\); the paper reports (\d+) of (\d+) runs solved, after a "
+                          r"median of about (\d+) cycles")
+    runs, solved, most, median, code_median, paper_solved, paper_runs, paper_median = (
+        match.groups())
+    row = encoder_table(book)["4-2-4"]
+    assert row[:4] == [runs, most, solved, median]
+    assert row[-1] == f"{paper_solved} of {paper_runs}, median ≈ {paper_median}"
+    assert int(solved) >= 0.95 * int(runs)
+    ax = book.figures["boltzmann-encoder-cycles"].axes[0]
+    (drawn,) = lines_labelled(ax, "4-2-4 solved")
+    (codes,) = lines_labelled(ax, "4-2-4 codes")
+    (paper,) = lines_labelled(ax, "4-2-4 paper median")
+    assert drawn.get_label() == f"4-2-4 solved ({solved}/{runs})"
+    steps = drawn.get_xdata()[1:-1]
+    assert len(steps) == int(solved) and drawn.get_ydata()[-1] == int(solved) / int(runs)
+    assert drawn.get_xdata()[-1] == value(most)
+    assert value(median) == pytest.approx(np.median(steps), rel=5e-3)
+    assert value(code_median) == pytest.approx(np.median(codes.get_xdata()[1:-1]), rel=5e-3)
+    assert (paper.get_xdata()[0], paper.get_ydata()[0]) == (int(paper_median), 0.5)
+    completed = book.sentence(rf"the (\d+) solved machines put out the right V2 in {NUMBER} of "
+                              r"the trials")
+    assert completed.group(1) == solved and completed.group(2) == row[4]
+
+
+def test_the_code_of_run_1_in_the_text_is_the_drawn_hidden_block(book):
+    match = book.sentence(r"Run 1 is solved after (\d+) cycles; its hidden units code the "
+                          r"patterns 1 to (\d) as ([01, ]+)\. .* the solved runs found (\d+) of "
+                          r"the (\d+) ways")
+    cycles, v, codes, found, ways = match.groups()
+    fig = book.figures["boltzmann-encoder-code"]
+    v1, hidden, v2 = fig.axes
+
+    def bits(ax):
+        drawn = np.zeros((int(v), len(ax.get_xticks())), dtype=int)
+        for text in ax.texts:
+            column, row = (round(c) for c in text.get_position())
+            drawn[row, column] = int(text.get_text())
+        return drawn
+
+    assert [",".join(map(str, code)) for code in bits(hidden)] == [
+        ",".join(code) for code in codes.split(", ")]
+    np.testing.assert_array_equal(bits(v1), np.eye(int(v)))
+    np.testing.assert_array_equal(bits(v2), np.eye(int(v)))
+    assert fig.get_suptitle() == f"{v}-2-{v} encoder, run 1: solved after {cycles} cycles"
+    assert int(ways) == 24 and 1 <= int(found) <= 24
+
+
+def test_the_looser_and_tighter_encoders_in_the_text_are_their_rows_and_curves(book):
+    rows = encoder_table(book)
+    assert list(rows) == ["4-2-4", "4-3-4", "8-3-8"]
+    ax = book.figures["boltzmann-encoder-cycles"].axes[0]
+    median = book.sentence(rf"The 4-3-4 runs are solved after a median of {NUMBER} cycles")
+    (looser,) = lines_labelled(ax, "4-3-4 solved")
+    assert median.group(1) == rows["4-3-4"][3]
+    assert value(median.group(1)) == pytest.approx(np.median(looser.get_xdata()[1:-1]), rel=5e-3)
+    assert looser.get_label() == f"4-3-4 solved ({rows['4-3-4'][2]}/{rows['4-3-4'][0]})"
+    match = book.sentence(rf"Of the (\d+) runs of the 8-3-8, (none|\d+) (?:is|are) solved within "
+                          rf"{NUMBER} cycles, against (\d+) of (\d+) in the paper(?:; the "
+                          r"unsolved ones end with codes that take ([\d, and]+) of the 8 states)?")
+    runs, solved, most, paper_solved, paper_runs, unsolved = match.groups()
+    solved = "0" if solved == "none" else solved
+    assert [runs, most, solved] == rows["8-3-8"][:3]
+    assert rows["8-3-8"][-1] == f"{paper_solved} of {paper_runs}"
+    (tighter,) = lines_labelled(ax, "8-3-8 solved")
+    assert tighter.get_label() == f"8-3-8 solved ({solved}/{runs})"
+    assert book.sentence(rf"this chapter makes {runs} such runs of at most {most} cycles, where "
+                         rf"the paper made {paper_runs}")
+    if int(solved) < int(runs):
+        states = [int(n) for n in re.findall(r"\d+", unsolved)]
+        assert len(states) == int(runs) - int(solved) and all(1 <= n <= 8 for n in states)
+
+
 # --- choosing chapters -----------------------------------------------------------------
 
 

@@ -12,9 +12,8 @@ Each chapter is a module of this package that defines
 Adding a section to a chapter is one function and one entry in its ``SECTIONS``; adding a
 chapter is one module and one entry in :data:`CHAPTERS`, whose order follows the course.
 The whole tour should take under 30 s on two cores once compiled code is cached, and under
-45 s on a first run: today's chapters take about 13 s of CPU, which leaves room for the
-section the Boltzmann chapter announces (the comment above its ``SECTIONS``), and some
-margin.
+45 s on a first run: today's chapters take about 15 s of CPU, the longest section being
+the encoder experiments of the Boltzmann chapter (about 4.5 s).
 :func:`run` writes the chapters, then the opening page with the contents and the page of
 every equation with its code (see :mod:`nnlearn.tour.book`).
 """

@@ -1,28 +1,38 @@
-"""Chapter: Boltzmann machines: sampling, annealing and learning; the RBM beside scikit-learn."""
+"""Chapter: Boltzmann machines: sampling, annealing and learning; the encoders of Ackley, Hinton
+and Sejnowski (1985); the RBM beside scikit-learn."""
 
 from __future__ import annotations
+
+import itertools
+import math
 
 import numpy as np
 
 from nnlearn.models import BoltzmannMachine, kl_divergence
+from nnlearn.models.energy.annealing import COMPLETION_SCHEDULE
 from nnlearn.models.energy.binary import binary_states, state_index
+from nnlearn.models.energy.boltzmann_learning import PAPER_1985
 from nnlearn.models.energy.continuous_partition import continuous_partition_function
+from nnlearn.models.energy.encoder import EncoderResult, encoder_experiment
 from nnlearn.models.energy.rbm import RBM
+from nnlearn.plots.encoder import encoder_name, learned_code, learning_cycles
 from nnlearn.plots.energy import curves, distribution_bars
 from nnlearn.tour.numbers import number, percent
 from nnlearn.tour.page import Page
 
 TITLE = "Boltzmann machines"
 SUMMARY = ("Energy and temperature: exact and sampled distributions, simulated annealing "
-           "to the ground state, learning a distribution, the RBM beside scikit-learn.")
+           "to the ground state, learning a distribution, hidden units that learn a code, "
+           "the RBM beside scikit-learn.")
 INTRODUCTION = (
     "A Boltzmann machine is a Hopfield network with noise: its units switch on at random, "
     "more readily the more it lowers the energy, and at temperature T the states follow "
     "the Boltzmann distribution p(s) ∝ exp(−E(s)/T). This chapter checks the sampler "
     "against the distribution computed exactly by enumerating every state, cools machines "
     "slowly to find their ground state (simulated annealing), teaches one a distribution "
-    "that needs hidden units, and trains the restricted Boltzmann machine beside "
-    "scikit-learn's."
+    "that needs hidden units, repeats the encoder experiments of Ackley, Hinton and "
+    "Sejnowski (1985), in which hidden units learn a code, and trains the restricted "
+    "Boltzmann machine beside scikit-learn's."
 )
 
 SAMPLED_UNITS, N_SAMPLES, N_SWEEPS = 5, 20_000, 30
@@ -31,6 +41,12 @@ ANNEALED_UNITS, N_MACHINES, N_RUNS = 12, 8, 10
 SCHEDULES = (("geometric", 30, {}), ("geometric", 100, {}), ("geometric", 300, {}),
              ("linear", 300, {}), ("logarithmic", 300, {"t_start": 2.0}))
 LEARNING_EPOCHS, LEARNING_RATE = 1000, 2.0
+#: the encoders run: (v, h, runs, the most learning cycles of a run); a run of the 8-3-8
+#: costs about 20 times one of the 4-2-4, so it gets a few runs where the paper made 20
+ENCODERS = ((4, 2, 100, 2000), (4, 3, 100, 2000), (8, 3, 3, 4000))
+#: annealings per pattern and phase in a learning cycle (the paper's 2), and sampled
+#: completions per pattern of each learned encoder
+ANNEALINGS, COMPLETION_TRIALS = 2, 10
 
 
 def random_machine(n_units: int, seed: int) -> BoltzmannMachine:
@@ -167,8 +183,141 @@ def rbm(page: Page) -> None:
                 ("scikit-learn BernoulliRBM", float(as_ours.pseudo_likelihood(X).mean()))])
 
 
-# The encoders of Ackley, Hinton and Sejnowski (1985: 4-2-4, 4-3-4, 8-3-8, their success
-# rates beside the paper's, the learned codes) become a section `encoder` placed between
-# `learning` and `rbm`, once BoltzmannMachine has connectivity masks and the paper's
-# learning procedure (annealed phases, noisy clamping, the sign step of the weights).
-SECTIONS = (distribution, sampling, annealing, learning, rbm)
+def encoder(page: Page) -> None:
+    page.section("The encoder: hidden units learn a code")
+    page.equation("boltzmann_sign_step_update", "noisy_clamping")
+    results = [encoder_experiment(v, h, n_runs=runs, max_cycles=cycles, annealings=ANNEALINGS,
+                                  n_trials=COMPLETION_TRIALS, random_state=0)
+               for v, h, runs, cycles in ENCODERS]
+    _encoder_problem(page, results[0])
+    _four_two_four(page, results[0])
+    _looser_and_tighter(page, results)
+
+
+def _encoder_problem(page: Page, main: EncoderResult) -> None:
+    v, h = main.group_size, main.n_hidden
+    page.text("Ackley, Hinton and Sejnowski (1985) tried their learning procedure on "
+              f"encoder problems. Two visible groups of {v} units, V1 and V2, can talk "
+              f"only through {h} hidden units H: each group is connected within itself and "
+              "to H, the hidden units to each other, and no unit of V1 to any unit of V2. "
+              f"The machine is shown {v} patterns, equally often, each with one unit of V1 "
+              "and the same unit of V2 on. To reproduce them it must pass on through H "
+              f"which unit of V1 is on, and {h} binary units have exactly {2 ** h} states: "
+              "the hidden units must learn a code, a state of their own for each pattern, "
+              "with nobody telling them which.")
+    on_off, off_on = PAPER_1985["clamp_noise"]
+    schedule, T = _sweeps_in_words(PAPER_1985["clamped_schedule"]), number(PAPER_1985["T"])
+    page.text("The paper's procedure, which BoltzmannMachine.fit runs with the options "
+              "PAPER_1985, has two phases in each learning cycle. Clamped: each pattern is "
+              f"clamped {ANNEALINGS} times on V1 and V2, through noise (a unit that should "
+              f"be on reads off with probability {number(on_off)}, one that should be off "
+              f"reads on with probability {number(off_on)}, so that no state has "
+              "probability 0 in the data and the weights need not grow without bound); "
+              f"the hidden units are annealed ({schedule}) and the co-activations pᵢⱼ "
+              f"counted over {PAPER_1985['n_samples']} further sweeps at T = {T}. Free: the "
+              "same with no unit clamped gives qᵢⱼ. Then every weight moves by "
+              f"μ = {number(PAPER_1985['learning_rate'])} in the direction of pᵢⱼ − qᵢⱼ "
+              "(every bias in that of pᵢ − qᵢ), whatever the size of the difference, and "
+              "the weights between V1 and V2, which do not exist, stay 0.")
+
+
+def _four_two_four(page: Page, main: EncoderResult) -> None:
+    v, h = main.group_size, main.n_hidden
+    paper_solved, paper_runs, paper_median = main.paper
+    page.text(f"A run starts from zero weights and is solved at the first cycle after which, "
+              f"computed exactly by enumerating the states, the {v} patterns have {v} "
+              "different most probable hidden states, and with only V1 clamped the most "
+              "probable state of the other units has the pattern's V2. Of "
+              f"{len(main.solved)} runs, {main.n_solved} are solved within "
+              f"{number(main.max_cycles)} cycles, after a median of "
+              f"{number(main.median_cycles)} cycles (their codes differ after a median of "
+              f"{number(main.codes_found[1])}); the paper reports {paper_solved} of "
+              f"{paper_runs} runs solved, after a median of about {paper_median} cycles.")
+    codes = ", ".join("".join(str(int(bit)) for bit in code) for code in main.codes[0])
+    tables = {tuple(code.ravel()) for code in main.codes[main.solved]}
+    page.text(f"Run 1 is solved after {main.cycles[0]} cycles; its hidden units code the "
+              f"patterns 1 to {v} as {codes}. Which pattern gets which code is left to "
+              f"chance: the solved runs found {len(tables)} of the "
+              f"{math.perm(2 ** h, v)} ways to give the {v} patterns {v} different codes.")
+    page.figure(learned_code(main, 0), "encoder-code",
+                f"The code run 1 of the {encoder_name(main)} learned: for each pattern (a "
+                "row) its units of V1, the most probable state of H with V1 and V2 clamped "
+                "to the pattern, and its units of V2.")
+    page.text("Completed by sampling, as the paper tests its machines (V1 clamped, the rest "
+              "annealed with the paper's schedule and then cooled slowly to "
+              f"T = {number(COMPLETION_SCHEDULE[-1])}), the {main.n_solved} solved machines "
+              f"put out the right V2 in {percent(main.completion[main.solved].mean())} of "
+              f"the trials ({COMPLETION_TRIALS} per pattern and machine): annealing does not "
+              "always find the most probable state.")
+
+
+def _looser_and_tighter(page: Page, results: list[EncoderResult]) -> None:
+    looser, tighter = results[1:]
+    page.text(f"The same procedure on a looser encoder and a tighter one: "
+              f"{encoder_name(looser)}, {looser.n_hidden} hidden units for "
+              f"{looser.group_size} patterns ({2 ** looser.n_hidden} codes to choose from), "
+              f"and {encoder_name(tighter)}, where {tighter.n_hidden} hidden units must give "
+              f"{tighter.group_size} patterns all {2 ** tighter.n_hidden} of their states. "
+              f"A learning cycle of the {encoder_name(tighter)} anneals "
+              f"{ANNEALINGS * tighter.group_size} chains of "
+              f"{2 * tighter.group_size + tighter.n_hidden} units, and a run may take "
+              f"thousands of cycles: this chapter makes {len(tighter.solved)} such runs of "
+              f"at most {number(tighter.max_cycles)} cycles, where the paper made "
+              f"{tighter.paper[1]}.")
+    page.table(("encoder", "runs", "cycles at most", "solved", "median cycles",
+                "completed right (sampled)", "the paper"),
+               [_encoder_row(result) for result in results])
+    separated = _min_hamming_distance(looser.codes[looser.solved]) >= 2
+    page.text(f"The {encoder_name(looser)} runs are solved after a median of "
+              f"{number(looser.median_cycles)} cycles. With {looser.n_hidden} hidden units "
+              f"for {looser.group_size} patterns there is room for codes that differ "
+              "pairwise in two bits, which one hidden unit switching at random cannot "
+              "confuse; stopped at the first cycle at which they are solved, "
+              f"{int(separated.sum())} of the {looser.n_solved} solved runs have such a "
+              "code.")
+    unsolved = [str(len(np.unique(code[(code >= 0).all(axis=1)], axis=0)))
+                for code in tighter.codes[~tighter.solved]]
+    solved = {0: "none is", 1: "1 is"}.get(tighter.n_solved, f"{tighter.n_solved} are")
+    page.text(f"Of the {len(tighter.solved)} runs of the {encoder_name(tighter)}, {solved} "
+              f"solved within {number(tighter.max_cycles)} cycles, against "
+              f"{tighter.paper[0]} of {tighter.paper[1]} in the paper"
+              + (f"; the unsolved ones end with codes that take {_in_words(unsolved)} of the "
+                 f"{2 ** tighter.n_hidden} states of H: some patterns share a code."
+                 if unsolved else "."))
+    page.figure(learning_cycles(results), "encoder-cycles",
+                "The fraction of runs solved (solid) and with distinct codes (dashed) after "
+                "n learning cycles, with the paper's median for the 4-2-4.")
+
+
+def _sweeps_in_words(schedule: tuple[float, ...]) -> str:
+    """"2 sweeps at T = 20, 2 at 15, 4 at 10" for an annealing schedule."""
+    runs = [(len(list(group)), T) for T, group in itertools.groupby(schedule)]
+    return ", ".join(f"{n} sweeps at T = {number(T)}" if k == 0 else f"{n} at {number(T)}"
+                     for k, (n, T) in enumerate(runs))
+
+
+def _in_words(items: list[str]) -> str:
+    """"3, 1 and 7" for ["3", "1", "7"]."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
+def _encoder_row(result: EncoderResult) -> tuple:
+    """A row of the encoders' table: runs, cycles, solved, median, completions, the paper."""
+    paper = result.paper
+    published = "—" if paper is None else f"{paper[0]} of {paper[1]}" + (
+        f", median ≈ {paper[2]}" if paper[2] else "")
+    solved = result.solved
+    return (encoder_name(result), len(solved), result.max_cycles, result.n_solved,
+            result.median_cycles if solved.any() else "—",
+            percent(result.completion[solved].mean()) if solved.any() else "—", published)
+
+
+def _min_hamming_distance(codes: np.ndarray) -> np.ndarray:
+    """The smallest number of bits in which two codes of a run differ, for each run of
+    ``codes``, shape (n_runs, v, h)."""
+    distances = np.abs(codes[:, :, None, :] - codes[:, None, :, :]).sum(axis=3)
+    upper = np.triu_indices(codes.shape[1], 1)
+    return distances[:, upper[0], upper[1]].min(axis=1)
+
+
+SECTIONS = (distribution, sampling, annealing, learning, encoder, rbm)
