@@ -52,9 +52,10 @@ DEEP_SOURCES = ("numpy", "scipy", "numba", "llvmlite", "torch")
 
 
 # ----- hostile values --------------------------------------------------------------------------
+HUGE = 2**70
 SPECIAL = (np.nan, np.inf, -np.inf, 0.0, -0.0, 1e308, -1e308, 5e-324, 1e-310)
 ODD_SCALARS = (None, True, False, "3", "abc", 1 + 2j, np.complex128(1j), [], [[]], {}, object(),
-               np.int64(3), np.uint8(2), np.float32(0.5), np.bool_(True), 2**70, -1, 0, 2.5)
+               np.int64(3), np.uint8(2), np.float32(0.5), np.bool_(True), HUGE, -1, 0, 2.5)
 
 
 @st.composite
@@ -108,6 +109,11 @@ def scalars() -> st.SearchStrategy[Any]:
     return st.sampled_from(SPECIAL + ODD_SCALARS)
 
 
+def counts() -> st.SearchStrategy[Any]:
+    """Hostile values for a count of work (epochs): 2**70 epochs is a valid, endless request."""
+    return st.sampled_from([v for v in SPECIAL + ODD_SCALARS if v is not HUGE])
+
+
 # ----- entry points ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class EntryPoint:
@@ -116,7 +122,9 @@ class EntryPoint:
     ``call(value)`` runs it; ``names`` are the words an error about the argument may use;
     ``values`` draws the hostile values; ``check_result``: whether the arrays of a result (a
     model's fitted state) must be finite when the input was, or may be whatever the
-    mathematics gives (the engine's operations propagate NaN as PyTorch's do).
+    mathematics gives (the engine's operations propagate NaN as PyTorch's do);
+    ``answers``: further exceptions that are the documented answer to some values (training
+    that diverges at a learning rate of 1e308 raises :class:`nnlearn.train.TrainingDiverged`).
     """
 
     name: str
@@ -124,6 +132,7 @@ class EntryPoint:
     names: tuple[str, ...]
     values: st.SearchStrategy[Any]
     check_result: bool = True
+    answers: tuple[type[Exception], ...] = ()
 
 
 def _fit(model: Any, X: Any, y: Any) -> Any:
@@ -170,9 +179,10 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
     EntryPoint("Dense size", lambda v: nl.Dense(v, 2), ("in_features",), scalars()),
     EntryPoint("fit X", lambda v: _nl_fit(X=v), ("X",), X_),
     EntryPoint("fit y", lambda v: _nl_fit(y=v), ("y",), Y_),
-    EntryPoint("fit epochs", lambda v: _nl_fit(epochs=v), ("epochs",), scalars()),
+    EntryPoint("fit epochs", lambda v: _nl_fit(epochs=v), ("epochs",), counts()),
     EntryPoint("fit batch_size", lambda v: _nl_fit(batch_size=v), ("batch_size",), scalars()),
-    EntryPoint("fit lr", lambda v: _nl_fit(lr=v, optimizer="sgd"), ("lr",), scalars()),
+    EntryPoint("fit lr", lambda v: _nl_fit(lr=v, optimizer="sgd"), ("lr",), scalars(),
+               answers=(nl.train.TrainingDiverged,)),
     EntryPoint("Adam eps", lambda v: nl.optim.Adam(_net().parameters(), eps=v), ("eps",),
                scalars()),
     # estimators
@@ -196,7 +206,7 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
                arrays(PATTERNS.shape)),
     EntryPoint("Hopfield recall n_steps", lambda v: nl.models.Hopfield(6).store(PATTERNS)
                .recall(PATTERNS[0], n_steps=v), ("n_steps", "max_steps"), scalars()),
-    EntryPoint("RBM fit", lambda v: nl.models.RBM(n_hidden=2, max_epochs=2, random_state=0)
+    EntryPoint("RBM fit", lambda v: nl.models.RBM(n_hidden=2, n_iter=2, random_state=0)
                .fit(v), ("X", "data", "v"), arrays((8, 4))),
     EntryPoint("BoltzmannMachine weights", lambda v: nl.models.BoltzmannMachine(3, weights=v)
                .energy([0, 1, 1]), ("weights",), arrays((3, 3))),
@@ -247,6 +257,8 @@ def verdict(entry: EntryPoint, value: Any) -> tuple[str, str]:
             warnings.simplefilter("error" if entry.check_result else "ignore", RuntimeWarning)
             warnings.simplefilter("ignore", UserWarning)  # ConvergenceWarning and kin
             result = entry.call(value)
+    except entry.answers as error:
+        return "good", f"answered: {type(error).__name__}: {error}"
     except MemoryError as error:  # a valid request the machine cannot meet: NumPy says so
         if "Unable to allocate" in str(error):
             return "good", f"refused: {error}"

@@ -5,7 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlearn.checks import check_bool, check_integer, check_real, check_real_array
+import nnlearn as nl
+from nnlearn.checks import (
+    MAX_SIZE,
+    check_bool,
+    check_integer,
+    check_real,
+    check_real_array,
+    check_size,
+    naming,
+)
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3), np.int32(3)])
@@ -92,3 +101,22 @@ def test_check_bool_accepts_python_and_numpy_booleans(value):
 def test_check_bool_refuses_what_is_not_a_boolean(value, shown):
     with pytest.raises(TypeError, match=f"return_trace must be True or False, {shown}"):
         check_bool(value, "return_trace")
+
+
+def test_check_size_refuses_what_no_array_axis_can_hold():
+    assert check_size(np.int64(3), "n") == 3
+    assert check_size(MAX_SIZE, "n") == MAX_SIZE
+    with pytest.raises(ValueError, match=f"n must be at most {MAX_SIZE - 1} .*got {2**70}"):
+        check_size(2**70, "n", extra=1)
+    with pytest.raises(ValueError, match="n_steps must be at most"):
+        nl.dynamics.MarkovChain([[0.5, 0.5], [0.2, 0.8]]).sample(2**70, 0)
+
+
+def test_naming_prefixes_errors_that_do_not_name_the_argument():
+    with pytest.raises(TypeError, match=r"^X: Found array with dim 3$"), naming("X"):
+        raise ValueError("Found array with dim 3")
+    # a message that names it is unchanged
+    with pytest.raises(ValueError, match=r"^Input X contains NaN$"), naming("X"):
+        raise ValueError("Input X contains NaN")
+    with naming("X"):  # NumPy's warnings inside a check are silenced (inf + -inf)
+        np.array([np.inf, -np.inf]).sum()

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn import neural_network
 from sklearn.datasets import load_diabetes, load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -209,6 +210,45 @@ def test_bad_data_gives_clear_errors():
     clf.fit([[0.0, 1.0], [1.0, 0.0]], [0, 1])
     with pytest.raises(ValueError, match="X has 3 features, but MLPClassifier is expecting 2"):
         clf.predict([[0.0, 1.0, 2.0]])
+
+
+def test_scikit_learns_input_errors_name_the_argument():
+    """scikit-learn's checks do not always say which argument they are about: ours do."""
+    X, y = np.zeros((6, 2)), np.array([0, 1] * 3)
+    with pytest.raises(ValueError, match=r"^X: Found array with dim 3"):
+        MLPClassifier((2,), max_iter=2).fit(np.zeros((6, 2, 2)), y)
+    with pytest.raises(ValueError, match=r"^X: Complex data not supported"):
+        MLPRegressor((2,), max_iter=2).fit(X + 1j, y)
+    with pytest.raises(ValueError, match=r"^y: Complex data not supported"):
+        MLPRegressor((2,), max_iter=2).fit(X, y + 1j)
+    with pytest.raises(ValueError, match="Input y contains infinity"):
+        MLPRegressor((2,), max_iter=2).fit(X, [np.inf, -np.inf] * 3)  # and no RuntimeWarning
+    fitted = MLPClassifier((2,), max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"^X: Found array with dim 3"):
+        fitted.predict(np.zeros((1, 2, 2)))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_sparse_indicator_y_is_the_dense_one():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(12, 3)), (rng.random((12, 2)) > 0.5).astype(int)
+    dense = MLPClassifier((4,), max_iter=3, random_state=0).fit(X, Y)
+    sparse = MLPClassifier((4,), max_iter=3, random_state=0).fit(X, sp.csr_matrix(Y))
+    np.testing.assert_array_equal(sparse.predict_proba(X), dense.predict_proba(X))
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_early_stopping_on_the_held_out_loss_keeps_the_epoch_of_the_lowest():
+    X, y = load_iris(return_X_y=True)
+    model = MLPClassifier((16,), early_stopping="loss", n_iter_no_change=4, tol=0.0,
+                          learning_rate_init=0.05, max_iter=300, standardize=True,
+                          random_state=0).fit(X, y)
+    losses = np.asarray(model.validation_loss_curve_)
+    best = int(np.argmin(losses))
+    assert model.n_iter_ == len(losses) == best + 1 + 5  # 5 epochs (> 4) without a lower loss
+    assert model.best_validation_score_ == model.validation_scores_[best]
+    with pytest.raises(ValueError, match="early_stopping must be True, False or 'loss', got"):
+        MLPClassifier(early_stopping="score").fit(X, y)
 
 
 def test_standardize_is_scikit_learns_standard_scaler_inside():

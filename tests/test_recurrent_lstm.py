@@ -203,7 +203,7 @@ def test_lstm_remembers_over_a_long_unroll():
     [
         (lambda: nl.LSTM(2, 3, variant="keras"), "variant must be one of"),
         (lambda: nl.LSTM(2, 3)(np.zeros((1, 2, 2)), state=np.zeros((1, 3))), "h and c"),
-        (lambda: nl.LSTM(2, 0), "hidden_size must be an integer ≥ 1, got 0"),
+        (lambda: nl.LSTM(2, 0), "hidden_size must be a positive integer, got 0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(make, message):

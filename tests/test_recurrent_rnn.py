@@ -216,8 +216,8 @@ def test_float32_runs_in_float32():
         (lambda: nl.RNN(2, 3, 1, feedback=True), lambda r: r(np.zeros((4, 5, 2)),
                                                             state=np.zeros((4, 3))), "x and y"),
         (lambda: nl.RNN(2, 3, feedback=True), None, "needs output_size"),
-        (lambda: nl.RNN(0, 3), None, "input_size must be an integer ≥ 1, got 0"),
-        (lambda: nl.RNN(2, 3, truncate=0), None, "truncate must be an integer ≥ 1, got 0"),
+        (lambda: nl.RNN(0, 3), None, "input_size must be a positive integer, got 0"),
+        (lambda: nl.RNN(2, 3, truncate=0), None, "truncate must be a positive integer, got 0"),
     ],
 )
 def test_bad_input_gets_a_clear_error(make, call, message):

@@ -25,6 +25,9 @@ nnlearn.checks.InvalidArgumentError: lr must be a finite real number, got nan
 from __future__ import annotations
 
 import numbers
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -97,6 +100,22 @@ def check_integer(value: Any, name: str, *, minimum: int | None = None,
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise InvalidArgumentError(f"{name} must be {expected}, got {value}")
     return value
+
+
+#: The largest length of an array's axis (NumPy's ``np.intp``).
+MAX_SIZE = int(np.iinfo(np.intp).max)
+
+
+def check_size(value: Any, name: str, *, minimum: int = 1, extra: int = 0) -> int:
+    """``value`` as a Python int ≥ ``minimum`` that can be the length of an array's axis
+    (with ``extra`` more: ``n_steps`` transitions make ``n_steps + 1`` states), or an
+    :class:`InvalidArgumentError` naming ``name``. (A length the machine cannot allocate
+    is NumPy's ``MemoryError``, which says how many bytes were asked for.)"""
+    size = check_integer(value, name, minimum=minimum)
+    if size + extra > MAX_SIZE:
+        raise InvalidArgumentError(f"{name} must be at most {MAX_SIZE - extra} (the largest "
+                                   f"length of an array's axis), got {size}")
+    return size
 
 
 def check_real(value: Any, name: str, *, minimum: float | None = None,
@@ -206,3 +225,30 @@ def check_random_state(value: Any, name: str = "random_state") -> np.random.Gene
     if value < 0:
         raise InvalidArgumentError(f"{name} must be {expected}, got {int(value)}")
     return np.random.default_rng(int(value))
+
+
+@contextmanager
+def naming(name: str) -> Iterator[None]:
+    """Run a check of the argument ``name`` written elsewhere (scikit-learn's
+    ``validate_data``) so that its errors name the argument.
+
+    A ``ValueError`` or ``TypeError`` whose message does not mention ``name`` is raised
+    again as an :class:`InvalidArgumentError` reading ``"<name>: <message>"``. NumPy's
+    floating-point warnings inside the check (the sum of +inf and -inf by which it finds a
+    non-finite value) are silenced: a check computes no result.
+
+    Examples
+    --------
+    >>> with naming("X"):
+    ...     raise ValueError("Found array with dim 3")
+    Traceback (most recent call last):
+    ...
+    nnlearn.checks.InvalidArgumentError: X: Found array with dim 3
+    """
+    try:
+        with np.errstate(all="ignore"):
+            yield
+    except (ValueError, TypeError) as error:
+        if re.search(rf"\b{re.escape(name)}\b", str(error)):
+            raise
+        raise InvalidArgumentError(f"{name}: {error}") from error

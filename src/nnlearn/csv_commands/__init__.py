@@ -52,7 +52,8 @@ def add_commands(commands: Any) -> None:
     add("--batch-size", type=_positive_int, default=32,
         help="samples per mini-batch (default: %(default)s)")
     add("--early-stopping", action=argparse.BooleanOptionalAction, default=True,
-        help="stop when the loss on 10%% of the training samples stops falling (default: on)")
+        help="stop when the loss on 10%% of the training rows stops falling, "
+                         "from 500 rows on (default: on)")
     add("--out", default="model.nnl",
         help="the model file, in a folder that exists (default: %(default)s)")
     add("--test-size", type=_fraction, default=0.25,

@@ -12,6 +12,10 @@ import numpy as np
 
 from nnlearn.csv_commands import check_out, checked_predictions, csv_format, transform
 
+#: Fewer training rows than this, and the held-out tenth of early stopping is too small to
+#: judge the epochs by (its loss moves with a handful of samples): every epoch runs.
+MIN_ROWS_TO_STOP_EARLY = 500
+
 
 def _check_network_size(n_inputs: int, hidden: tuple[int, ...], n_outputs: int, batch: int
                         ) -> None:
@@ -148,14 +152,18 @@ def run(args: argparse.Namespace) -> int:
     _check_network_size(inputs_train.shape[1], args.hidden,
                         len(labels) if classify and len(labels) > 2 else 1,
                         min(args.batch_size, len(inputs_train)))
+    stop_early = args.early_stopping and len(inputs_train) >= MIN_ROWS_TO_STOP_EARLY
     estimator = (MLPClassifier if classify else MLPRegressor)(
         args.hidden, solver=args.solver, learning_rate_init=args.lr, batch_size=args.batch_size,
-        max_iter=args.epochs, early_stopping=args.early_stopping, random_state=args.random_state,
-        progress=None)
+        max_iter=args.epochs, early_stopping="loss" if stop_early else False,
+        random_state=args.random_state, progress=None)
     kind = f"{len(labels)} classes" if classify else "one output"
     print(f"{task} of {args.target!r} ({kind}) from {len(columns.features)} features: "
           f"{len(X_train)} training and {len(X_test)} test samples, hidden layers {args.hidden}")
     print(_describe_inputs(columns, X_train, inputs_train.shape[1]))
+    if args.early_stopping and not stop_early:
+        print(f"note: no early stopping with fewer than {MIN_ROWS_TO_STOP_EARLY} training rows "
+              f"(a tenth of them is too few to judge by): {args.epochs} epochs")
     _fit(estimator, inputs_train, y_train, args)
     print(f"epochs {estimator.n_iter_}, final training loss {estimator.loss_:.4g}")
     print(f"train: {_metrics(estimator, inputs_train, y_train, args)}")

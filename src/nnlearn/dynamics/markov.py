@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.checks import check_integer, check_random_state, check_real
+from nnlearn.checks import check_integer, check_random_state, check_real, check_size
 from nnlearn.dynamics import absorption, chain_structure, estimation, mixing, stationary
 from nnlearn.dynamics.sampling import check_n_chains, sample_paths
 from nnlearn.dynamics.validation import check_distribution, check_state, check_stochastic_matrix
@@ -84,7 +84,7 @@ class MarkovChain:
 
     def distributions(self, n_steps: int, p0: ArrayLike) -> np.ndarray:
         """p_0, p_1, ..., p_{n_steps} as an array of shape (n_steps + 1, K)."""
-        n_steps = check_integer(n_steps, "n_steps", minimum=0)
+        n_steps = check_size(n_steps, "n_steps", minimum=0, extra=1)
         out = np.empty((n_steps + 1, self.n_states))
         out[0] = check_distribution(p0, self.n_states, "p0", ndim=(1,))
         for n in range(n_steps):
@@ -115,7 +115,7 @@ class MarkovChain:
         -------
         ndarray of int, shape (n_steps + 1,) or (n_chains, n_steps + 1)
         """
-        n_steps = check_integer(n_steps, "n_steps", minimum=0)
+        n_steps = check_size(n_steps, "n_steps", minimum=0, extra=1)
         start = check_state(start, self.n_states)
         rng = check_random_state(random_state)
         path = sample_paths(self.T[None], np.zeros(n_steps, dtype=np.intp), start,

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nnlearn.autodiff import grad
-from nnlearn.checks import check_integer, check_real, check_real_array
+from nnlearn.checks import check_integer, check_real, check_real_array, check_size
 from nnlearn.equations import implements
 
 TEST = ("tests/test_dynamics_lyapunov.py::"
@@ -84,7 +84,7 @@ def attractor_samples(family: Family, parameters: ArrayLike, x0: float = 0.3,
         fixed point, p values for a stable p-cycle, a spread for chaos.
     """
     r, x = _settled(family, parameters, x0, n_transient)
-    samples = np.empty((check_integer(n_keep, "n_keep", minimum=1), r.size))
+    samples = np.empty((check_size(n_keep, "n_keep"), r.size))
     for n in range(n_keep):
         x = np.asarray(family(x, r), dtype=np.float64)
         samples[n] = x

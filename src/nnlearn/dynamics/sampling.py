@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlearn.checks import check_integer
+from nnlearn.checks import check_size
 from nnlearn.compiled import compiled
 
 
 def check_n_chains(n_chains: int | None) -> int:
     """The number of independent chains to sample: 1 for None, else an integer ≥ 1."""
-    return 1 if n_chains is None else check_integer(n_chains, "n_chains", minimum=1)
+    return 1 if n_chains is None else check_size(n_chains, "n_chains")
 
 
 def sample_next(cumulative: np.ndarray, states: np.ndarray, u: np.ndarray) -> np.ndarray:

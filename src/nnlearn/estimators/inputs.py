@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
+from nnlearn.checks import naming
 from nnlearn.train.data import is_sparse
 
 #: the dtypes scikit-learn's validation keeps (anything else becomes float64)
@@ -51,6 +52,20 @@ def standardized(X: Any, mean: np.ndarray | None, scale: np.ndarray | None,
     return np.ascontiguousarray(X, dtype=dtype)
 
 
+def training_inputs(estimator: Any, X: Any, y: Any, *, reset: bool, dtype: Any) -> tuple:
+    """(X, y) checked as ``validate_data(estimator, X, y, ...)`` checks them (a sparse X
+    stays sparse; y may have several columns; a regressor's y is numeric), each error
+    naming the argument it is about: X is checked first on its own. A sparse y (a
+    multi-label indicator matrix) is made dense: it has one value per sample and output."""
+    with naming("X"):
+        check_array(X, accept_sparse=SPARSE_FORMATS, dtype=dtype)
+    with naming("y"):
+        X, y = validate_data(estimator, X, y, reset=reset, accept_sparse=SPARSE_FORMATS,
+                             dtype=dtype, multi_output=True,
+                             y_numeric=not estimator._classifier)
+    return X, (y.toarray() if is_sparse(y) else y)
+
+
 def prediction_inputs(estimator: Any, X: Any) -> Any:
     """X checked against the fitted estimator (its number of features, finite values),
     as ``validate_data(..., reset=False)`` checks it.
@@ -67,5 +82,6 @@ def prediction_inputs(estimator: Any, X: Any) -> Any:
                              f"is expecting {estimator.n_features_in_} features as input.")
         if np.isfinite(X.sum()):  # a NaN or inf (or a sum that overflows): the full check
             return X
-    return validate_data(estimator, X, reset=False, accept_sparse=SPARSE_FORMATS,
-                         dtype=FLOATS)
+    with naming("X"):
+        return validate_data(estimator, X, reset=False, accept_sparse=SPARSE_FORMATS,
+                             dtype=FLOATS)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from nnlearn.autodiff.tensor import Tensor, no_grad
 from nnlearn.estimators import inputs, network
@@ -82,10 +82,13 @@ class BaseMLP(BaseEstimator):
         μ of SGD, in [0, 1).
     nesterovs_momentum : bool, default True
         Nesterov's correction of SGD's momentum (when μ > 0).
-    early_stopping : bool, default False
+    early_stopping : bool or "loss", default False
         Hold out ``validation_fraction`` of the samples (stratified, for one label per
         sample), stop when their score (accuracy, R²) fails to improve by ``tol`` for
-        ``n_iter_no_change`` epochs, and keep the weights of the best one.
+        ``n_iter_no_change`` epochs, and keep the weights of the best one: scikit-learn's
+        rule. ``"loss"``: the course's rule, the same with the held-out loss falling by
+        ``tol`` (finer than the accuracy of a small held-out set, which moves in steps of
+        one sample).
     validation_fraction : float, default 0.1
     beta_1, beta_2 : float, default 0.9, 0.999
         Adam's β₁ and β₂, in [0, 1).
@@ -225,9 +228,8 @@ class BaseMLP(BaseEstimator):
         settings = check_params(self)
         first = not hasattr(self, "model_") or (not self.warm_start and not incremental)
         dtype = settings.dtype if first else self.model_.dtype
-        X, y = validate_data(self, X, y, reset=first, accept_sparse=inputs.SPARSE_FORMATS,
-                             dtype=inputs.FLOATS if dtype is None else dtype, multi_output=True,
-                             y_numeric=not self._classifier)
+        X, y = inputs.training_inputs(self, X, y, reset=first,
+                                      dtype=inputs.FLOATS if dtype is None else dtype)
         weights = self._sample_weights(y, sample_weight, incremental)
         targets, n_outputs = self._encode_targets(y, classes, first, incremental)
         if first:

@@ -59,9 +59,14 @@ def check_params(estimator: Any) -> Settings:
             raise InvalidArgumentError(f"{name} must be a number in {interval}, got {value!r}")
     for name in ("max_iter", "max_fun"):
         check_integer(getattr(estimator, name), name, minimum=1)
-    for name in ("shuffle", "warm_start", "nesterovs_momentum", "early_stopping",
-                 "standardize"):
+    for name in ("shuffle", "warm_start", "nesterovs_momentum", "standardize"):
         check_bool(getattr(estimator, name), name)
+    if not (isinstance(estimator.early_stopping, str) and estimator.early_stopping == "loss"):
+        try:
+            check_bool(estimator.early_stopping, "early_stopping")
+        except InvalidArgumentError:
+            raise InvalidArgumentError(f"early_stopping must be True, False or 'loss', got "
+                                       f"{describe(estimator.early_stopping)}") from None
     if estimator.progress is not None:
         check_bool(estimator.progress, "progress")
     if not isinstance(estimator.verbose, bool | np.bool_):

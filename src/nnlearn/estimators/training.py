@@ -18,6 +18,7 @@ adds what scikit-learn's ``MLPClassifier`` and ``MLPRegressor`` do around them:
 
 from __future__ import annotations
 
+import math
 import sys
 import warnings
 from dataclasses import dataclass
@@ -206,6 +207,10 @@ class ScikitLearnRules(Callback):
         self.estimator, self.optimizer = estimator, optimizer
         self.n_samples, self.loss_scale, self.patience = n_samples, loss_scale, patience
         self.validation = validation
+        # the best held-out score (carried over by warm_start), or minus the best loss
+        carried = getattr(estimator, "best_validation_score_", None)
+        self.best_watched = (carried if estimator.early_stopping is True and carried is not None
+                             else -math.inf)
         self.weights_part, self.weights_group = next(optimizer.groups())
         self.epoch_penalty = 0.0
 
@@ -227,12 +232,13 @@ class ScikitLearnRules(Callback):
         est.loss_ = loss
         if est.verbose:
             print(f"Iteration {epoch}, loss = {loss:.8f}")
-        self._count_no_improvement(model, loss)
+        self._count_no_improvement(model, loss, history)
         if est.solver == "sgd" and est.learning_rate == "invscaling":
             self._set_rate(est.learning_rate_init / (est.t_ + 1) ** est.power_t)
         if est._no_improvement_count <= self.patience:
             return False
-        what = "Validation score" if est.early_stopping else "Training loss"
+        what = {True: "Validation score", "loss": "Validation loss"}.get(est.early_stopping,
+                                                                       "Training loss")
         message = (f"{what} did not improve more than tol={est.tol:f} for "
                    f"{est.n_iter_no_change} consecutive epochs.")
         if est.solver != "sgd" or est.learning_rate != "adaptive":
@@ -244,16 +250,22 @@ class ScikitLearnRules(Callback):
         est._no_improvement_count = 0
         return self._say(message + f" Setting learning rate to {rate / 5:f}", stop=False)
 
-    def _count_no_improvement(self, model: Module, loss: float) -> None:
-        """scikit-learn's count of epochs without an improvement by tol, and the best."""
+    def _count_no_improvement(self, model: Module, loss: float, history: History) -> None:
+        """scikit-learn's count of epochs without an improvement by tol, and the best (with
+        ``early_stopping="loss"``, of the held-out loss; the score is still recorded)."""
         est = self.estimator
         if est.early_stopping:
             score = est._validation_score(*self.validation)
             est.validation_scores_.append(score)
             if est.verbose:
                 print(f"Validation score: {score:f}")
-            improved = not score < est.best_validation_score_ + est.tol
-            if score > est.best_validation_score_:
+            if est.early_stopping == "loss":
+                watched = -history["val_loss"][-1] * self.loss_scale
+            else:
+                watched = score
+            improved = not watched < self.best_watched + est.tol
+            if watched > self.best_watched:
+                self.best_watched = watched
                 est.best_validation_score_ = score
                 est._best_state = model.state_dict()
         else:

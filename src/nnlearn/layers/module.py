@@ -19,14 +19,11 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from nnlearn.autodiff.tensor import Tensor
-from nnlearn.checks import InvalidArgumentError, check_integer, check_real_array
+from nnlearn.checks import check_real_array, check_size
 from nnlearn.init import rng_from
 from nnlearn.registry import Registry
 
 FLOAT_TYPES = (np.dtype(np.float64), np.dtype(np.float32))
-
-#: The largest size an array dimension can have.
-MAX_SIZE = np.iinfo(np.intp).max
 
 
 class ParameterAllowanceExceeded(MemoryError):
@@ -350,13 +347,5 @@ def check_features(layer: str, x: Tensor, expected: int) -> None:
 
 
 def positive_int(name: str, value: int) -> int:
-    """``value`` as an int ≥ 1 that can be an array's size, or a clear error naming ``name``.
-
-    (A size the machine cannot allocate is NumPy's ``MemoryError``, which says how many
-    bytes were asked for.)
-    """
-    size = check_integer(value, name, minimum=1)
-    if size > MAX_SIZE:
-        raise InvalidArgumentError(f"{name} must be at most {MAX_SIZE} (the largest array "
-                                   f"dimension), got {size}")
-    return size
+    """``value`` as an int ≥ 1 that can be an array's size, or a clear error naming ``name``."""
+    return check_size(value, name)

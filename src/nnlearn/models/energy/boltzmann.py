@@ -25,7 +25,7 @@ from numpy.typing import ArrayLike
 from scipy.special import expit, log_softmax, logsumexp
 from sklearn.base import BaseEstimator
 
-from nnlearn.checks import check_integer, check_real_array, describe
+from nnlearn.checks import check_integer, check_real_array, check_size, describe
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
 from nnlearn.models.energy import boltzmann_completion as completion
@@ -112,7 +112,7 @@ class BoltzmannMachine(BaseEstimator):
         connectivity: ArrayLike | None = None,
         groups: Mapping[str, Sequence[int]] | None = None,
     ) -> None:
-        self.n_units = n = check_integer(n_units, "n_units", minimum=1)
+        self.n_units = n = check_size(n_units, "n_units")
         self.n_visible = n if n_visible is None else check_integer(
             n_visible, "n_visible", minimum=1, maximum=n)
         self.random_state = random_state
@@ -329,7 +329,7 @@ class BoltzmannMachine(BaseEstimator):
         n_sweeps = check_integer(n_sweeps, "n_sweeps", minimum=0)
         temps = np.full(n_sweeps, check_temperature(T))
         rng = rng_from(random_state)
-        states = self._init_states(check_integer(n_samples, "n_samples", minimum=1), init, rng)
+        states = self._init_states(check_size(n_samples, "n_samples"), init, rng)
         run_sweeps(states, self.weights, self.biases, temps, rng, np.arange(self.n_units),
                    rule, order)
         return states
@@ -368,7 +368,7 @@ class BoltzmannMachine(BaseEstimator):
         """
         temps = temperatures(schedule, n_sweeps, **schedule_options)
         rng = rng_from(random_state)
-        states = self._init_states(check_integer(n_chains, "n_chains", minimum=1), None, rng)
+        states = self._init_states(check_size(n_chains, "n_chains"), None, rng)
         start = self._energy(states)
         sweeps = run_sweeps(states, self.weights, self.biases, temps, rng,
                             np.arange(self.n_units), rule, order)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nnlearn.checks import check_integer
+from nnlearn.checks import check_size
 from nnlearn.init import rng_from
 from nnlearn.models.energy.annealing import COMPLETION_SCHEDULE, temperatures
 from nnlearn.models.energy.binary import check_binary
@@ -74,7 +74,7 @@ def completion_accuracy(bm: BoltzmannMachine, patterns: ArrayLike, inputs: Units
     the pattern.
     """
     v = np.atleast_2d(check_binary(patterns, bm.n_visible, "patterns"))
-    trials = np.repeat(v, check_integer(n_trials, "n_trials", minimum=1), axis=0)
+    trials = np.repeat(v, check_size(n_trials, "n_trials"), axis=0)
     out = unit_indices(outputs, bm.groups, bm.n_units, "outputs")
     completed = complete(bm, trials, inputs, **options)
     return float(np.mean(np.all(completed[:, out] == trials[:, out], axis=1)))

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import log_softmax
 
-from nnlearn.checks import check_integer, check_real, check_real_array, describe
+from nnlearn.checks import check_integer, check_real, check_real_array, check_size, describe
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
 from nnlearn.models.energy.acceptance import check_temperature
@@ -260,7 +260,7 @@ def fit(
             raise ValueError("annealing schedules apply to method='sampling' only")
         p_clamped = data_distribution(bm, rows, weights, clamp_noise)
     else:
-        n_chains = check_integer(n_chains, "n_chains", minimum=1)
+        n_chains = check_size(n_chains, "n_chains")
         n_sweeps = check_integer(n_sweeps, "n_sweeps", minimum=1)
         plan = SamplingPlan.annealed(
             _schedule(clamped_schedule), _schedule(free_schedule), T, n_sweeps,

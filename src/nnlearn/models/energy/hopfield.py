@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from nnlearn.checks import check_bool, check_integer, check_real
+from nnlearn.checks import check_bool, check_integer, check_real, check_size
 from nnlearn.compiled import add_scaled, compiled
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
@@ -112,7 +112,7 @@ class Hopfield:
     """
 
     def __init__(self, n_units: int, dtype: DTypeLike = "float64") -> None:
-        self.n_units = check_integer(n_units, "n_units", minimum=1)
+        self.n_units = check_size(n_units, "n_units")
         self.dtype = as_float_dtype(dtype)
         self.weights = np.zeros((self.n_units, self.n_units), self.dtype)
 

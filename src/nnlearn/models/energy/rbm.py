@@ -34,7 +34,7 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from nnlearn.checks import check_integer, check_real, check_real_array, describe
+from nnlearn.checks import check_integer, check_real, check_real_array, describe, naming
 from nnlearn.equations import implements
 from nnlearn.init import rng_from
 
@@ -131,8 +131,9 @@ class RBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     def _check_X(self, X: ArrayLike, reset: bool = False, name: str = "X") -> Any:
         """X as a float32/float64 array or CSR matrix of shape (n_samples, n_visible)."""
-        X = validate_data(self, X, accept_sparse="csr", reset=reset,
-                          dtype=(np.float64, np.float32))
+        with naming(name):
+            X = validate_data(self, X, accept_sparse="csr", reset=reset,
+                              dtype=(np.float64, np.float32))
         if not reset and hasattr(self, "components_") and X.shape[1] != self.components_.shape[1]:
             raise ValueError(f"{name} has {X.shape[1]} features, but the RBM has "
                              f"{self.components_.shape[1]} visible units")
