@@ -100,7 +100,8 @@ def arrays(draw: st.DrawFn, shape: tuple[int, ...]) -> Any:
         return array.tolist()
     if container == "pandas" and array.ndim in (1, 2) and array.dtype.kind in "biufc":
         return pd.Series(array) if array.ndim == 1 else pd.DataFrame(array)
-    if container == "sparse" and array.ndim == 2 and array.dtype.kind in "biuf":
+    if container == "sparse" and array.ndim == 2 and array.dtype.kind in "biuf" \
+            and array.dtype != np.float16:  # SciPy's sparse matrices have no float16
         return sp.csr_matrix(array)
     return array
 

@@ -124,6 +124,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _encode_targets(self, y: np.ndarray, classes: ArrayLike | None, first: bool,
                         incremental: bool) -> tuple[np.ndarray, int]:
         multilabel = y.ndim == 2 and y.shape[1] > 1
+        if y.dtype == object and len({isinstance(label, str) for label in y.flat}) > 1:
+            raise ValueError("y mixes strings and numbers; labels must all be one or the other")
         if multilabel and not type_of_target(y).startswith("multilabel"):
             raise ValueError("y with several columns must be a 0/1 indicator matrix (several "
                              "labels per sample); MLPClassifier does not take several "

@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from nnlearn.autodiff.tensor import Tensor, no_grad
+from nnlearn.checks import naming
 from nnlearn.estimators import inputs, network
 from nnlearn.estimators.params import Settings, check_params
 from nnlearn.estimators.state import check_fitted_state
@@ -231,7 +232,8 @@ class BaseMLP(BaseEstimator):
         X, y = inputs.training_inputs(self, X, y, reset=first,
                                       dtype=inputs.FLOATS if dtype is None else dtype)
         weights = self._sample_weights(y, sample_weight, incremental)
-        targets, n_outputs = self._encode_targets(y, classes, first, incremental)
+        with naming("y"):  # scikit-learn's target checks, their errors naming y
+            targets, n_outputs = self._encode_targets(y, classes, first, incremental)
         if first:
             self._initialize(X, weights, n_outputs, settings)
         elif n_outputs != self.n_outputs_:

@@ -116,13 +116,12 @@ def check_targets(y: ArrayLike, n_samples: int, output: tuple[int, ...], dtype: 
 def _class_indices(array: np.ndarray, n_classes: int, name: str, label: str) -> np.ndarray:
     if not np.all(np.mod(array, 1) == 0):
         raise ValueError(f"{name} must hold class indices 0..n_classes−1 for {label}")
-    labels = array.astype(np.intp)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+    if array.size and (array.min() < 0 or array.max() >= n_classes):  # before the cast
         raise ValueError(
-            f"{name} holds class indices {labels.min()}..{labels.max()}, but the model has "
-            f"{n_classes} outputs (classes 0..{n_classes - 1})"
+            f"{name} holds class indices {array.min():g}..{array.max():g}, but the model "
+            f"has {n_classes} outputs (classes 0..{n_classes - 1})"
         )
-    return labels
+    return array.astype(np.intp)
 
 
 def _check_probability_rows(name: str, targets: np.ndarray, label: str) -> None:
