@@ -41,6 +41,11 @@ CAMPAIGN_FINDINGS = [
     ("MLPClassifier y", np.array([-1e308, 1e149] * 6)),
     # labels mixing strings and numbers: a TypeError from NumPy's sort
     ("MLPClassifier y", np.array(["x", 1.5] * 6, dtype=object)),
+    # the probe of the output's shape overflowed outside fit's own divergence check
+    ("fit X", np.vstack([np.full((7, 3), 1e308) * [1, -1, 1], np.ones((5, 3))])),
+    # an estimator's divergence message spoke of "the input data", not of X
+    ("MLPClassifier X", np.vstack([np.full((4, 3), 1e308) * [-1, 0.5, -0.9],
+                                   np.ones((8, 3))])),
     # the symmetry test w − wᵀ overflowed
     ("BoltzmannMachine weights", np.array([[0, 1e308, 0], [-1e308, 0, 0], [0, 0, 0.0]])),
 ]

@@ -131,7 +131,7 @@ def train(est: Any, *args: Any, **options: Any) -> History:
     except TrainingDiverged as error:
         raise ValueError(
             f"{type(est).__name__}: the solver produced non-finite weights or loss ({error})."
-            " The input data may contain large values and need to be preprocessed "
+            " X may contain large values and need to be preprocessed "
             "(standardize=True), or learning_rate_init may be too large"
         ) from error
     curve = history["loss"]

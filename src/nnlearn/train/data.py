@@ -115,9 +115,10 @@ def output_shape(model: Module, X: Any) -> tuple[int, ...]:
     """The shape of the model's output for one sample (without the sample axis).
 
     Found by running the model on ``X[:1]`` in evaluation mode, unrecorded; the mode is
-    then restored, and nothing (running statistics, random streams) changes.
+    then restored, and nothing (running statistics, random streams) changes. Only the shape
+    is read, so NumPy's warnings about the values (an overflow on huge inputs) are silenced.
     """
-    with model.evaluation_mode(), no_grad():
+    with model.evaluation_mode(), no_grad(), np.errstate(all="ignore"):
         return model(rows(X, slice(0, 1))).shape[1:]
 
 
