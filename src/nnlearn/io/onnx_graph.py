@@ -180,11 +180,13 @@ def _dense(graph: Graph, layer: Dense, x: str, where: str) -> str:
 
 
 def _batchnorm(graph: Graph, layer: BatchNorm, x: str, where: str) -> str:
-    """γ (x − r_mean) / √(r_var + ε) + β, with the running statistics."""
-    return graph.node("BatchNormalization", x, graph.constant(layer.gamma.data, "gamma"),
-                      graph.constant(layer.beta.data, "beta"),
-                      graph.constant(layer.running_mean, "running_mean"),
-                      graph.constant(layer.running_var, "running_var"), epsilon=layer.eps)
+    """(x − r_mean) · γ/√(r_var + ε) + β, with the running statistics, as the layer computes
+    at inference (ONNX's BatchNormalization holds ε as a float32 attribute: 10⁻³ would
+    become 10⁻³ + 4.7·10⁻¹¹, off in float64's 10th digit)."""
+    factor = 1 / np.sqrt(layer.running_var + layer.eps) * layer.gamma.data
+    centered = graph.node("Sub", x, graph.constant(layer.running_mean, "running_mean"))
+    scaled = graph.node("Mul", centered, graph.constant(factor, "factor"))
+    return graph.node("Add", scaled, graph.constant(layer.beta.data, "beta"))
 
 
 def _maxout(graph: Graph, layer: Maxout, x: str, where: str) -> str:
