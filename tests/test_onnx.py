@@ -131,6 +131,12 @@ CLASSIFIERS = {  # (estimator, labels)
     "two_classes_integer_labels": lambda: (
         MLPClassifier((6, 4), solver="lbfgs", max_iter=60, random_state=1),
         np.where(_iris()[1] == 2, 7, -3)),
+    "two_classes_boolean_labels": lambda: (
+        MLPClassifier((5,), solver="lbfgs", max_iter=60, standardize=True, random_state=4),
+        _iris()[1] == 1),
+    "three_classes_float_labels": lambda: (
+        MLPClassifier((5,), activation="relu", solver="lbfgs", max_iter=60, random_state=5),
+        _iris()[1] * 2.0 + 1),
     "several_labels_per_sample": lambda: (
         MLPClassifier((6,), activation="logistic", solver="lbfgs", max_iter=60,
                       standardize=True, random_state=2),

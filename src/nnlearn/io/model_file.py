@@ -12,7 +12,8 @@ A file is a zip archive, as ``np.savez`` writes one (``unzip -l model.nnl`` list
 Loading reads the JSON with :mod:`json` and the arrays through :class:`~nnlearn.io.archive.
 Archive` (regular files only, sizes bounded and checked before anything is inflated or
 allocated): nothing is unpickled, no name read from the file is imported, the only classes
-built are the layers of :data:`nnlearn.layers.LAYERS`, the estimators of :data:`ESTIMATORS`
+built are the layers of :data:`nnlearn.layers.LAYERS` (nnlearn's, and a user's own that
+:func:`nnlearn.layers.register_layer` registered), the estimators of :data:`ESTIMATORS`
 and the scikit-learn classes of :data:`nnlearn.io.transformers.TRANSFORMERS`, and every part
 is checked against the others before the object is returned.
 Files are written through :func:`nnlearn.io.atomic_write`, so a failed save leaves an
