@@ -20,6 +20,10 @@ def test_registry_resolves_names_and_aliases_and_names_the_valid_ones():
         colours.register("rouge")(3)
     with pytest.raises(TypeError, match="colour name must be a str, got int"):
         colours.get(3)
+    colours.register("red", replace=True)(4)  # a name may be taken over on request
+    assert colours.get("rouge") == 4 and len(colours) == 2
+    with pytest.raises(ValueError, match="colour 'rouge' is registered twice"):
+        colours.register("rouge", replace=True)(5)  # an alias may not
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):

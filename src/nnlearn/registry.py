@@ -38,11 +38,18 @@ class Registry(Generic[T]):
         self._entries: dict[str, T] = {}
         self._aliases: dict[str, str] = {}
 
-    def register(self, name: str, *aliases: str) -> Callable[[T], T]:
-        """Decorator registering an object under ``name`` and optional aliases."""
+    def register(self, name: str, *aliases: str, replace: bool = False) -> Callable[[T], T]:
+        """Decorator registering an object under ``name`` and optional aliases.
+
+        ``replace=True`` lets the object take the place of the one registered under ``name``
+        (a class defined again, when a notebook cell runs twice); otherwise a name or alias
+        given twice is an error.
+        """
 
         def decorate(obj: T) -> T:
             for key in (name, *aliases):
+                if replace and key == name and key in self._entries:
+                    continue
                 if key in self._entries or key in self._aliases:
                     raise ValueError(f"{self.kind} {key!r} is registered twice")
             self._entries[name] = obj

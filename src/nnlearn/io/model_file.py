@@ -12,7 +12,8 @@ A file is a zip archive, as ``np.savez`` writes one (``unzip -l model.nnl`` list
 Loading reads the JSON with :mod:`json` and the arrays through :class:`~nnlearn.io.archive.
 Archive` (regular files only, sizes bounded and checked before anything is inflated or
 allocated): nothing is unpickled, no name read from the file is imported, the only classes
-built are the layers of :data:`nnlearn.layers.LAYERS`, the estimators of :data:`ESTIMATORS`
+built are the layers of :data:`nnlearn.layers.LAYERS` (nnlearn's, and a user's own that
+:func:`nnlearn.layers.register_layer` registered), the estimators of :data:`ESTIMATORS`
 and the scikit-learn classes of :data:`nnlearn.io.transformers.TRANSFORMERS`, and every part
 is checked against the others before the object is returned.
 Files are written through :func:`nnlearn.io.atomic_write`, so a failed save leaves an
@@ -75,6 +76,11 @@ FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")
 
 #: The dtypes a file may name (of arrays, of estimators' parameters and fitted state).
 DTYPES = frozenset(np.dtype(code).name for code in "?bhilqBHILQefdO")
+
+#: What makes a layer class savable and loadable, for the errors of a class that is not.
+_HOW_TO_REGISTER = ("decorate the class {name} with @nnlearn.layers.register_layer and give it a "
+                    "config() method returning the constructor arguments that rebuild it "
+                    "(nnlearn.load calls {name}(**config), then restores its parameters)")
 
 #: Bytes a network may allocate beyond its arrays while it is built from a file.
 ALLOWANCE_SLACK = 1 << 16
@@ -181,10 +187,8 @@ class _Writer:
         """A layer's architecture: its registered class name and constructor arguments."""
         name = type(module).__name__
         if name not in LAYERS or LAYERS.get(name) is not type(module):
-            raise TypeError(
-                f"cannot save {where}: {name} is not registered in nnlearn.layers.LAYERS "
-                "(decorate the class with nnlearn.layers.register_layer and define config())"
-            )
+            raise TypeError(f"cannot save {where}: {name} is not registered in "
+                            f"nnlearn.layers.LAYERS; {_HOW_TO_REGISTER.format(name=name)}")
         try:
             config = module.config()
         except NotImplementedError as error:
@@ -357,7 +361,10 @@ class _Reader:
             options = self._decode(value["options"], f"{where}.options")
             return activations.get(self.known(activations.ACTIVATIONS, value["name"]), **options)
         if kind == "layer":
-            cls = self.known(LAYERS, value["name"])
+            name = value["name"]
+            cls = self.known(LAYERS, name, f"if {name} is a layer of your own, import the module "
+                             f"that defines it before nnlearn.load, and there "
+                             f"{_HOW_TO_REGISTER.format(name=name)}")
             return cls.from_config(self._decode({TYPE: "dict", "items": value["config"]}, where))
         if kind == "module":
             return self.module(value, where)
@@ -365,11 +372,12 @@ class _Reader:
             return self.estimator(value, where)
         raise self.error(f"describes {where} as an unknown kind {kind!r}")
 
-    def known(self, registry: Registry[Any], name: str) -> Any:
-        """``registry``'s entry ``name``, or a clear error naming what this nnlearn knows."""
+    def known(self, registry: Registry[Any], name: str, advice: str = "") -> Any:
+        """``registry``'s entry ``name``, or a clear error naming what this nnlearn knows
+        (and ``advice``, what to do)."""
         if name not in registry:
             raise self.error(f"names an unknown {registry.kind} {name!r}; this nnlearn knows "
-                             f"{', '.join(sorted(registry))}")
+                             f"{', '.join(sorted(registry))}" + (f"; {advice}" if advice else ""))
         return registry.get(name)
 
     def module(self, value: dict[str, Any], where: str) -> Module:
