@@ -3,7 +3,12 @@
 See :mod:`nnlearn.io.model_file` for the format.
 """
 
-from nnlearn.io.atomic import atomic_write
-from nnlearn.io.model_file import ESTIMATORS, FileFormatError, load, load_metadata, save
+from typing import TYPE_CHECKING
 
-__all__ = ["ESTIMATORS", "FileFormatError", "atomic_write", "load", "load_metadata", "save"]
+from nnlearn.lazy import attach
+
+if TYPE_CHECKING:
+    from nnlearn.io.atomic import atomic_write
+    from nnlearn.io.model_file import ESTIMATORS, FileFormatError, load, load_metadata, save
+
+__getattr__, __dir__ = attach(__name__)
