@@ -54,23 +54,22 @@ def compiled(function: F) -> F:
 class Kernel:
     """A compiled loop that becomes a Numba dispatcher on its first call.
 
-    Called from Python, it runs the dispatcher (one Python call more than the dispatcher
-    alone); named inside another compiled loop, Numba types it as that dispatcher (the
-    ``_numba_type_`` protocol), so loops call each other in machine code as before. Other
-    attributes (``signatures``, ``inspect_types``, ...) are the dispatcher's.
+    Once compiled, a call goes straight to the dispatcher (the kernel takes a class of its
+    own whose ``__call__`` is the dispatcher: no Python frame in between). Named inside
+    another compiled loop, a kernel is typed as its dispatcher (Numba's ``_numba_type_``
+    protocol), so loops call each other in machine code. Other attributes (``signatures``,
+    ``inspect_types``, ...) are the dispatcher's.
     """
 
     def __init__(self, function: Callable[..., Any]) -> None:
         functools.update_wrapper(self, function)
         self.py_func = function
         self._dispatcher: Any = None
-        self._run: Callable[..., Any] = self._first_call  # then the dispatcher itself
 
     def __call__(self, *args: Any) -> Any:
-        return self._run(*args)
-
-    def _first_call(self, *args: Any) -> Any:
-        with ctrl_c_held():  # loading Numba, then compiling: a whole, whatever comes
+        """The first call: Numba loaded and the loop compiled (or loaded from the cache) as a
+        whole, Ctrl-C held until both are done (:func:`ctrl_c_held`)."""
+        with ctrl_c_held():
             return self.dispatcher(*args)
 
     @property
@@ -79,7 +78,9 @@ class Kernel:
         if self._dispatcher is None:
             with _numba_lock:
                 if self._dispatcher is None:
-                    self._dispatcher = self._run = _dispatcher(self.py_func)
+                    self._dispatcher = _dispatcher(self.py_func)
+                    self.__class__ = type(type(self).__name__, (Kernel,),
+                                          {"__call__": staticmethod(self._dispatcher)})
         return self._dispatcher
 
     @property
@@ -87,7 +88,7 @@ class Kernel:
         return self.dispatcher._numba_type_
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("_"):  # private, or asked before __init__ ran (a copy)
             raise AttributeError(name)
         return getattr(self.dispatcher, name)
 
