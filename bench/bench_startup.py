@@ -10,7 +10,10 @@ Then the first use of compiled code (unless ``--no-compiled``): the first and th
 cache cold (an empty ``NUMBA_CACHE_DIR``) and warm (one filled by an earlier run), and
 ``cross_val_score(MLPClassifier(), X, y)`` on digits with ``n_jobs=1`` and ``n_jobs=2`` (loky
 worker processes, which import nnlearn and load the compiled loops again), the cache warm.
-A command that fails prints its error, and the benchmark goes on.
+These run with one BLAS thread per process (``OPENBLAS_NUM_THREADS=1``, as loky sets in its
+workers): on a loaded machine OpenBLAS's threads wait on each other, and a fit with two of them
+took 30 times as long as with one, which hid the costs measured here. A command that fails
+prints its error, and the benchmark goes on.
 
     python bench/bench_startup.py [--repeats 7] [--compiled-repeats 3] [--no-compiled]
 """
@@ -27,6 +30,10 @@ import time
 from pathlib import Path
 
 PYTHON = sys.executable
+
+#: One BLAS thread in each process of the compiled-code measurements (see above).
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                     "MKL_NUM_THREADS")}
 
 FIRST_FITS = """
 import sys, time
@@ -145,7 +152,7 @@ def compiled_first_use(repeats: int) -> None:
                     first, second = (statistics.median(r[i] for r in rounds) for i in (0, 1))
                     print(f"  {model:10s} cache {cache}: first fit {first:6.3f} s, "
                           f"second {second:6.3f} s")
-        env = {**os.environ, "NUMBA_CACHE_DIR": warm}
+        env = {**os.environ, **ONE_THREAD, "NUMBA_CACHE_DIR": warm}
         times: dict[int, list[float]] = {1: [], 2: []}
         for _ in range(repeats):
             for jobs in times:
@@ -166,7 +173,8 @@ def first_fits(model: str, cache: str) -> tuple[float, float] | None:
     """Seconds of the first and the second fit of ``model`` in a fresh process whose Numba
     cache is the folder ``cache`` (None, the error printed, if it failed)."""
     try:
-        _, out = run([PYTHON, "-c", FIRST_FITS, model], {**os.environ, "NUMBA_CACHE_DIR": cache})
+        _, out = run([PYTHON, "-c", FIRST_FITS, model],
+                     {**os.environ, **ONE_THREAD, "NUMBA_CACHE_DIR": cache})
     except (RuntimeError, subprocess.TimeoutExpired) as error:
         print(f"  {model}: failed: {error}")
         return None

@@ -1,12 +1,15 @@
 """Start-up: what ``import nnlearn`` and the ``nnlearn`` command load, listed (not timed), and
 the lazy names (:mod:`nnlearn.lazy`) resolving as eager imports did."""
 
+import copy
 import importlib
 import json
+import pickle
 import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 import nnlearn as nl
@@ -195,3 +198,12 @@ def test_a_block_attach_cannot_read_is_a_clear_error(tmp_path, monkeypatch, bloc
             importlib.import_module(name)
     finally:
         sys.modules.pop(name, None)
+
+
+def test_a_compiled_loop_pickles_and_copies_by_name_before_and_after_its_first_call():
+    from nnlearn.compiled import add_scaled
+
+    for _ in range(2):
+        assert pickle.loads(pickle.dumps(add_scaled)) is add_scaled
+        assert copy.deepcopy(add_scaled) is add_scaled
+        add_scaled(np.zeros(2), 1.0, np.ones(2))

@@ -92,6 +92,10 @@ class Kernel:
             raise AttributeError(name)
         return getattr(self.dispatcher, name)
 
+    def __reduce__(self) -> str:
+        """Pickled (and copied) by name, as the function is."""
+        return self.__qualname__
+
     def __repr__(self) -> str:
         return f"<compiled loop {self.__module__}.{self.__qualname__}>"
 
