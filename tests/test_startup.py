@@ -5,6 +5,7 @@ import copy
 import importlib
 import json
 import pickle
+import pkgutil
 import subprocess
 import sys
 import textwrap
@@ -20,6 +21,10 @@ HEAVY = ("sklearn", "scipy", "numba", "llvmlite", "matplotlib", "pandas", "torch
 #: The packages whose names are resolved lazily.
 LAZY_PACKAGES = ("nnlearn", "nnlearn.models", "nnlearn.models.energy", "nnlearn.models.neurons",
                  "nnlearn.estimators", "nnlearn.tabular", "nnlearn.dynamics", "nnlearn.io")
+
+#: Every package of nnlearn, lazy or not.
+PACKAGES = sorted({"nnlearn", *(m.name for m in pkgutil.walk_packages(nl.__path__, "nnlearn.")
+                               if m.ispkg)})
 
 
 def _modules_after(code: str) -> set[str]:
@@ -94,11 +99,16 @@ def test_overloads_registered_after_numba_loaded_still_compile():
     _modules_after(code)
 
 
-@pytest.mark.parametrize("package", LAZY_PACKAGES)
+def test_the_lazy_packages_are_packages_of_nnlearn():
+    assert set(LAZY_PACKAGES) <= set(PACKAGES)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
 def test_every_public_name_resolves_and_is_listed(package):
     module = importlib.import_module(package)
-    names = module.__all__
-    assert names and len(set(names)) == len(names)
+    names = getattr(module, "__all__", [])
+    assert len(set(names)) == len(names)
+    assert names or package not in LAZY_PACKAGES
     listed = dir(module)
     for name in names:
         assert getattr(module, name) is not None
