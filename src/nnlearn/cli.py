@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -38,62 +39,97 @@ def _playground(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from nnlearn import csv_commands
+#: Each command: its one line in ``nnlearn --help``, and the function ("module:name") that adds
+#: its arguments and handler to its parser. Only the command given is built (and its
+#: module imported), so that ``nnlearn --help`` and every command start quickly.
+COMMANDS = {
+    "tour": ("run the course end to end and write it as a book of HTML pages",
+             "nnlearn.cli:tour_arguments"),
+    "equations": ("the equation catalogue and its code", "nnlearn.cli:equations_arguments"),
+    "playground": ("the course's networks live in the browser (a local web server)",
+                   "nnlearn.cli:playground_arguments"),
+    "train": ("train an MLP on a CSV file (a header row, one sample per row) and save it",
+              "nnlearn.csv_commands:train_arguments"),
+    "predict": ("predict with a saved model", "nnlearn.csv_commands:predict_arguments"),
+}
+
+
+def tour_arguments(command: argparse.ArgumentParser) -> None:
+    """``nnlearn tour``'s arguments."""
     from nnlearn.tour import CHAPTERS
 
-    port = csv_commands.number_type(int, lambda v: 0 <= v <= 65535,
-                                    "a port number from 0 to 65535")
+    command.description = (
+        "Run the course's experiments chapter by chapter and write the book: an opening page "
+        "with the contents, a page per chapter, and every equation with its code. The pages "
+        "work offline.")
+    command.add_argument("--out", default="nnlearn-tour",
+                         help="the book's folder (default: %(default)s)")
+    command.add_argument("--chapter", action="append", choices=CHAPTERS, metavar="NAME",
+                         help="write only this chapter (repeatable); one of: "
+                              + ", ".join(CHAPTERS))
+    command.set_defaults(handler=_tour)
+
+
+def equations_arguments(command: argparse.ArgumentParser) -> None:
+    """``nnlearn equations``' arguments."""
+    command.description = (
+        "Every equation of the course with the code that implements it and the test that "
+        "checks it; keywords filter (nnlearn equations hopfield).")
+    command.add_argument("keywords", metavar="KEYWORD", nargs="*",
+                         help="show only the entries whose key, name, block or implementing "
+                              "function contains every keyword")
+    command.add_argument("--missing", action="store_true", help="only what is not implemented")
+    command.add_argument("--latex", action="store_true", help="also print the LaTeX source")
+    command.set_defaults(handler=_equations)
+
+
+def playground_arguments(command: argparse.ArgumentParser) -> None:
+    """``nnlearn playground``'s arguments."""
+    from nnlearn.csv_commands import number_type
+
+    command.description = (
+        "Start a local web server with the playground: a multi-layer perceptron on 2-D data, "
+        "the classic neurons, a Hopfield memory, a Boltzmann machine and a Markov chain, "
+        "computed by nnlearn and drawn in the browser. It works offline; Ctrl-C stops it.")
+    port = number_type(int, lambda v: 0 <= v <= 65535, "a port number from 0 to 65535")
+    command.add_argument("--port", type=port, default=8000,
+                         help="the port (default: %(default)s; 0 picks a free one)")
+    command.add_argument("--host", default="127.0.0.1",
+                         help="the address to listen on (default: %(default)s, this machine "
+                              "only; another one warns)")
+    command.add_argument("--no-browser", dest="browser", action="store_false",
+                         help="do not open the page in the default browser")
+    command.set_defaults(handler=_playground)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``nnlearn`` parser: every command listed, the arguments of ``command`` only
+    (:data:`COMMANDS`)."""
+    from nnlearn import __version__
 
     parser = argparse.ArgumentParser(
         prog="nnlearn",
         description="The classic neural networks of the course, from the equations up.",
     )
+    parser.add_argument("--version", action="version", version=f"nnlearn {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-
-    tour = commands.add_parser(
-        "tour", help="run the course end to end and write it as a book of HTML pages",
-        description="Run the course's experiments chapter by chapter and write the book: "
-                    "an opening page with the contents, a page per chapter, and every "
-                    "equation with its code. The pages work offline.")
-    tour.add_argument("--out", default="nnlearn-tour",
-                      help="the book's folder (default: %(default)s)")
-    tour.add_argument("--chapter", action="append", choices=CHAPTERS, metavar="NAME",
-                      help="write only this chapter (repeatable); one of: " + ", ".join(CHAPTERS))
-    tour.set_defaults(handler=_tour)
-
-    equations = commands.add_parser(
-        "equations", help="the equation catalogue and its code",
-        description="Every equation of the course with the code that implements it and the "
-                    "test that checks it; keywords filter (nnlearn equations hopfield).")
-    equations.add_argument("keywords", metavar="KEYWORD", nargs="*",
-                           help="show only the entries whose key, name, block or "
-                                "implementing function contains every keyword")
-    equations.add_argument("--missing", action="store_true", help="only what is not implemented")
-    equations.add_argument("--latex", action="store_true", help="also print the LaTeX source")
-    equations.set_defaults(handler=_equations)
-
-    playground = commands.add_parser(
-        "playground", help="the course's networks live in the browser (a local web server)",
-        description="Start a local web server with the playground: a multi-layer perceptron "
-                    "on 2-D data, the classic neurons, a Hopfield memory, a Boltzmann machine "
-                    "and a Markov chain, computed by nnlearn and drawn in the browser. It "
-                    "works offline; Ctrl-C stops it.")
-    playground.add_argument("--port", type=port, default=8000,
-                            help="the port (default: %(default)s; 0 picks a free one)")
-    playground.add_argument("--host", default="127.0.0.1",
-                            help="the address to listen on (default: %(default)s, this machine "
-                                 "only; another one warns)")
-    playground.add_argument("--no-browser", dest="browser", action="store_false",
-                            help="do not open the page in the default browser")
-    playground.set_defaults(handler=_playground)
-
-    csv_commands.add_commands(commands)
+    for name, (summary, arguments) in COMMANDS.items():
+        subparser = commands.add_parser(name, help=summary, description=summary)
+        if name == command:
+            module, function = arguments.split(":")
+            getattr(importlib.import_module(module), function)(subparser)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names: its first word that is not an option (``nnlearn`` itself
+    takes no option with a value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command_in(argv)).parse_args(argv)
     try:
         return args.handler(args)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped early: not an error

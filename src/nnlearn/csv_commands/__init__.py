@@ -19,17 +19,16 @@ from typing import Any
 import numpy as np
 
 
-def add_commands(commands: Any) -> None:
-    """Add ``train`` and ``predict`` to the subparsers ``commands`` of the ``nnlearn`` parser."""
-    from nnlearn.csv_commands import predict, train
+def train_arguments(command: argparse.ArgumentParser) -> None:
+    """``nnlearn train``'s arguments (see :data:`nnlearn.cli.COMMANDS`)."""
+    from nnlearn.csv_commands import train
     from nnlearn.estimators import SOLVERS
     from nnlearn.tabular import MAX_CATEGORIES, MAX_INFERRED_CLASSES, TASKS
 
-    command = commands.add_parser(
-        "train", help="train an MLP on a CSV file (a header row, one sample per row) and save it",
-        description="Train an MLP on the columns of a CSV file and save it with its "
-                    "preprocessing: numbers standardized, text and true/false one-hot encoded, "
-                    "missing values imputed (median, most frequent) with indicator columns.")
+    command.description = (
+        "Train an MLP on the columns of a CSV file and save it with its preprocessing: numbers "
+        "standardized, text and true/false one-hot encoded, missing values imputed (median, "
+        "most frequent) with indicator columns.")
     add = command.add_argument
     add("data", metavar="DATA", help="the CSV file")
     add("--target", required=True, help="the column to predict")
@@ -63,11 +62,14 @@ def add_commands(commands: Any) -> None:
     _add_csv_options(command, "the separator sniffed, '.', utf-8")
     command.set_defaults(handler=train.run)
 
-    command = commands.add_parser(
-        "predict", help="predict with a saved model",
-        description="Predict the target of each row of a CSV file with a model saved by "
-                    "nnlearn train; the columns are found by name (others are ignored) and "
-                    "prepared as in training.")
+
+def predict_arguments(command: argparse.ArgumentParser) -> None:
+    """``nnlearn predict``'s arguments (see :data:`nnlearn.cli.COMMANDS`)."""
+    from nnlearn.csv_commands import predict
+
+    command.description = (
+        "Predict the target of each row of a CSV file with a model saved by nnlearn train; "
+        "the columns are found by name (others are ignored) and prepared as in training.")
     command.add_argument("model", metavar="MODEL", help="a model file written by nnlearn train")
     command.add_argument("data", metavar="DATA", help="a CSV file with the model's features")
     command.add_argument("--out", help="write the predictions to this CSV file (default: print)")

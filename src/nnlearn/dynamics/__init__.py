@@ -8,20 +8,16 @@ array([[0.35, 0.65],
        [0.26, 0.74]])
 """
 
-from nnlearn.dynamics.deterministic import ContinuousSystem, DiscreteSystem, Trajectory
-from nnlearn.dynamics.fixed_points import FixedPoint
-from nnlearn.dynamics.markov import MarkovChain
-from nnlearn.dynamics.one_dimensional import logistic_map
-from nnlearn.dynamics.stochastic import StochasticSystem
-from nnlearn.dynamics.validation import check_stochastic_matrix
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "ContinuousSystem",
-    "DiscreteSystem",
-    "FixedPoint",
-    "MarkovChain",
-    "StochasticSystem",
-    "Trajectory",
-    "check_stochastic_matrix",
-    "logistic_map",
-]
+from nnlearn.lazy import attach
+
+if TYPE_CHECKING:
+    from nnlearn.dynamics.deterministic import ContinuousSystem, DiscreteSystem, Trajectory
+    from nnlearn.dynamics.fixed_points import FixedPoint
+    from nnlearn.dynamics.markov import MarkovChain
+    from nnlearn.dynamics.one_dimensional import logistic_map
+    from nnlearn.dynamics.stochastic import StochasticSystem
+    from nnlearn.dynamics.validation import check_stochastic_matrix
+
+__getattr__, __dir__ = attach(__name__)

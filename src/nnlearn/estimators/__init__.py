@@ -10,9 +10,14 @@ compared side by side, and a fitted estimator pickles, copies and clones into on
 trains on exactly as the original would.
 """
 
-from nnlearn.estimators.classifier import MLPClassifier
-from nnlearn.estimators.network import mlp_network
-from nnlearn.estimators.params import SOLVERS
-from nnlearn.estimators.regressor import MLPRegressor
+from typing import TYPE_CHECKING
 
-__all__ = ["SOLVERS", "MLPClassifier", "MLPRegressor", "mlp_network"]
+from nnlearn.lazy import attach
+
+if TYPE_CHECKING:
+    from nnlearn.estimators.classifier import MLPClassifier
+    from nnlearn.estimators.network import mlp_network
+    from nnlearn.estimators.params import SOLVERS
+    from nnlearn.estimators.regressor import MLPRegressor
+
+__getattr__, __dir__ = attach(__name__)

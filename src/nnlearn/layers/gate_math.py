@@ -32,10 +32,8 @@ result above that size.
 from __future__ import annotations
 
 import numpy as np
-from numba import types
-from numba.extending import overload
 
-from nnlearn.compiled import FLOAT_FLAGS, compiled
+from nnlearn.compiled import FLOAT_FLAGS, compiled, overload
 
 ZERO, ONE, TWO = np.float32(0), np.float32(1), np.float32(2)  # exact in either type
 
@@ -92,6 +90,8 @@ def _scaled_expm1_single(s):
 def _scaled_expm1_for(s):
     """The implementation for the Numba type of s (Numba's overload protocol, which wants
     the same parameters, unannotated, as the implementations')."""
+    from numba import types
+
     return _scaled_expm1_single if s == types.float32 else _scaled_expm1_double
 
 

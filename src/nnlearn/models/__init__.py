@@ -6,10 +6,13 @@ classic neurons) and ``energy`` (Hopfield networks and Boltzmann machines).
 [0.0, -0.25, 0.25, -0.25]
 """
 
-from nnlearn.models.base import ConvergenceWarning, NotFittedError
-from nnlearn.models.energy import *  # noqa: F403  (listed in energy.__all__)
-from nnlearn.models.energy import __all__ as _energy_names
-from nnlearn.models.neurons import *  # noqa: F403  (listed in neurons.__all__)
-from nnlearn.models.neurons import __all__ as _neuron_names
+from typing import TYPE_CHECKING
 
-__all__ = ["ConvergenceWarning", "NotFittedError", *_neuron_names, *_energy_names]
+from nnlearn.lazy import attach
+
+if TYPE_CHECKING:
+    from nnlearn.models.base import ConvergenceWarning, NotFittedError
+    from nnlearn.models.energy import *  # noqa: F403  (listed in energy.__all__)
+    from nnlearn.models.neurons import *  # noqa: F403  (listed in neurons.__all__)
+
+__getattr__, __dir__ = attach(__name__)

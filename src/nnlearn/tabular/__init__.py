@@ -6,30 +6,20 @@ file they write loads with ``nl.load`` as a scikit-learn ``Pipeline`` of the pre
 and the network.
 """
 
-from nnlearn.tabular.csv_files import CsvFormat, Table, read_csv, sniff_separator, write_csv
-from nnlearn.tabular.preprocessing import (
-    MAX_CATEGORIES,
-    Columns,
-    category_text,
-    fit_transform,
-    transform,
-    unseen_categories,
-)
-from nnlearn.tabular.target import MAX_INFERRED_CLASSES, TASKS, targets
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "MAX_CATEGORIES",
-    "MAX_INFERRED_CLASSES",
-    "TASKS",
-    "Columns",
-    "CsvFormat",
-    "Table",
-    "category_text",
-    "fit_transform",
-    "read_csv",
-    "sniff_separator",
-    "targets",
-    "transform",
-    "unseen_categories",
-    "write_csv",
-]
+from nnlearn.lazy import attach
+
+if TYPE_CHECKING:
+    from nnlearn.tabular.csv_files import CsvFormat, Table, read_csv, sniff_separator, write_csv
+    from nnlearn.tabular.preprocessing import (
+        MAX_CATEGORIES,
+        Columns,
+        category_text,
+        fit_transform,
+        transform,
+        unseen_categories,
+    )
+    from nnlearn.tabular.target import MAX_INFERRED_CLASSES, TASKS, targets
+
+__getattr__, __dir__ = attach(__name__)

@@ -9,7 +9,7 @@ costs O(nnz) rather than O(n_samples · n_features), and nothing is densified.
 :func:`rows` gives what the loops take (a dense array as it is, a CSR matrix as its
 triple (data, indices, indptr)); :func:`row_dot` and :func:`row_add_scaled` work on
 either. Numba compiles a loop once for each kind of X,
-picking the dense or the sparse form of each helper (``numba.extending.overload``); from
+picking the dense or the sparse form of each helper (:func:`nnlearn.compiled.overload`); from
 Python they pick the same way. A rule that computes with dense rows in Python (the
 logistic neuron's autodiff) takes sparse X a block of rows at a time (:func:`row_blocks`).
 """
@@ -21,10 +21,8 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from numba import types
-from numba.extending import overload
 
-from nnlearn.compiled import add_scaled, dot
+from nnlearn.compiled import add_scaled, dot, overload
 
 Rows = np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -98,9 +96,13 @@ def row_add_scaled(w: np.ndarray, alpha: float, X: Rows, i: int) -> None:
 # included: so none of them is annotated.) Inlined: a call per sample costs a third more.
 @overload(row_dot, inline="always")
 def _row_dot_by_type(X, i, w):
+    from numba import types
+
     return _dense_row_dot if isinstance(X, types.Array) else _sparse_row_dot
 
 
 @overload(row_add_scaled, inline="always")
 def _row_add_scaled_by_type(w, alpha, X, i):
+    from numba import types
+
     return _dense_row_add_scaled if isinstance(X, types.Array) else _sparse_row_add_scaled
