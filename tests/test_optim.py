@@ -303,3 +303,54 @@ def test_lbfgs_reaches_sklearns_final_loss():
     # at least as low as scikit-learn's (1.9 stops its L-BFGS about 1.6% higher here)
     assert ours <= 1.01 * sk_loss
     assert ours < 0.1 * 0.5 * np.var(y)  # and it really learned
+
+
+def decaying_state(dtype, decay, signed=True):
+    """State values around the smallest normal number ``tiny`` of ``dtype`` (and normal
+    and zero ones; all ≥ 0 unless ``signed``), with what one step of ``decay`` at zero
+    gradient must leave of them: decay·s, or exactly 0 where that is below ``tiny``."""
+    tiny = np.finfo(dtype).tiny
+    sign = -1 if signed else 1
+    start = np.array([tiny, sign * tiny, 1.001 * tiny / decay, sign * 1.001 * tiny / decay,
+                      5 * tiny, tiny / 4, 1e-3, 0.0], dtype=dtype)
+    decayed = decay * start.astype(np.float64)
+    return start, np.where(np.abs(decayed) < tiny, 0.0, decayed)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_state_decaying_below_the_normal_range_is_flushed_to_zero(dtype):
+    def check(state, want):
+        assert state.dtype == dtype
+        flushed = want == 0
+        np.testing.assert_array_equal(state[flushed], 0.0)
+        np.testing.assert_allclose(state[~flushed], want[~flushed], rtol=1e-6)
+        assert flushed.sum() == 4  # tiny, −tiny, tiny/4 (already subnormal), and 0 itself
+
+    theta, g = np.ones(8, dtype), np.zeros(8, dtype)
+    m, want_m = decaying_state(dtype, 0.9)
+    v, want_v = decaying_state(dtype, 0.999, signed=False)
+    updates.adam(theta, g, m, v, step=5, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+    check(m, want_m)
+    check(v, want_v)
+    for accumulate in ("gradient", "step"):
+        velocity, want = decaying_state(dtype, 0.9)
+        updates.sgd(theta, g, 0.1, velocity, momentum=0.9, accumulate=accumulate)
+        check(velocity, want)
+    square_avg, want = decaying_state(dtype, 0.99, signed=False)
+    updates.rmsprop(theta, g, square_avg, lr=0.01, alpha=0.99, eps=1e-8)
+    check(square_avg, want)
+
+
+def test_adam_moments_of_a_parameter_without_gradient_end_at_zero():
+    """A float32 parameter that never gets a gradient after its first step: its moments
+    decay to exactly 0, never through the subnormal numbers."""
+    w = nl.Parameter(np.ones(3, np.float32))
+    opt = nl.optim.Adam([w], lr=1e-3, betas=(0.5, 0.6))
+    tiny = np.finfo(np.float32).tiny
+    for step in range(300):
+        w.grad = np.full(3, 1.0 if step == 0 else 0.0, np.float32)
+        opt.step()
+        for state in (opt.m, opt.v):
+            assert not np.any((state != 0) & (np.abs(state) < tiny))
+    np.testing.assert_array_equal(opt.m, 0.0)
+    np.testing.assert_array_equal(opt.v, 0.0)
