@@ -90,6 +90,30 @@ def test_backward_writes_gradients_into_the_flat_buffer():
     np.testing.assert_allclose(net[2].bias.data, before - 0.1 * 5.0, rtol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradients_of_one_sample_written_into_the_flat_buffer_match_torch(dtype):
+    """Batch 1: a weight's gradient xᵀδ is an outer product (inner dimension 1), written
+    into the flat buffer by another routine than a batch's; the same values as PyTorch's."""
+    rng = np.random.default_rng(3)
+    net = nl.Sequential(nl.Dense(7, 5, activation="relu"), nl.Dense(5, 3)).initialize(0)
+    net.astype(dtype)
+    opt = nl.optim.SGD(net.parameters(), lr=0.1)
+    x, y = rng.normal(size=(1, 7)).astype(dtype), np.array([2])
+    opt.zero_grad()
+    nl.losses.cross_entropy(net(x), y).backward()
+    w1, b1, w2, b2 = (torch.tensor(p.data.T.copy() if p.ndim == 2 else p.data,
+                                   requires_grad=True) for p in net.parameters())
+    hidden = torch.relu(torch.from_numpy(x) @ w1.T + b1)
+    F_loss = torch.nn.functional.cross_entropy(hidden @ w2.T + b2, torch.from_numpy(y))
+    F_loss.backward()
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    for p, q in zip(net.parameters(), (w1, b1, w2, b2), strict=True):
+        assert p.grad is p.grad_buffer
+        expected = q.grad.numpy()
+        np.testing.assert_allclose(p.grad, expected.T if p.ndim == 2 else expected,
+                                   rtol=tol, atol=tol)
+
+
 @pytest.mark.parametrize("name", ["sgd", "adagrad", "rmsprop", "adam"])
 def test_step_keeps_the_previous_parameters_when_asked(name):
     w = nl.Parameter([1.0, -2.0, 0.5])
