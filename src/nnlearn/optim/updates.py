@@ -20,7 +20,7 @@ import numpy as np
 
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
-from nnlearn.layers.gate_math import flushed
+from nnlearn.subnormals import flush_subnormals, flushed
 
 TEST = "tests/test_optim.py"
 
@@ -150,15 +150,3 @@ def adagrad(theta: np.ndarray, g: np.ndarray, sum_squares: np.ndarray, lr: float
     sum_squares += g * g
     theta -= lr * g / (np.sqrt(sum_squares) + eps)
 
-
-def flush_subnormals(state: np.ndarray) -> None:
-    """state ← 0 where |state| is below the smallest normal number of its type, in place
-    (``state`` a flat contiguous array)."""
-    flush_pass(state, state.dtype.type(np.finfo(state.dtype).tiny))
-
-
-@compiled
-def flush_pass(state: np.ndarray, tiny: float) -> None:
-    """state_i ← 0 where |state_i| < ``tiny``."""
-    for i in range(state.shape[0]):
-        state[i] = flushed(state[i], tiny)
