@@ -167,6 +167,28 @@ def test_bce_with_logits_is_stable_at_large_logits():
     assert_close(gradient, cotangent * (torch.sigmoid(torch.tensor(z)).numpy() - t))
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_bce_with_logits_is_one_node_and_differentiates_twice_like_torch(reduction):
+    """The fused loss: one recorded node over z and t; its gradients in z and t, and their
+    gradients again (∂²L/∂z², ∂²L/∂z∂t), against PyTorch's double backward."""
+    z_values, t_values = 3 * LOGITS, SOFT
+    cotangent = np.linspace(0.5, 1.5, 15).reshape(5, 3)
+    z, t = (nl.tensor(a, requires_grad=True) for a in (z_values, t_values))
+    out = nl.losses.bce_with_logits(z, t, reduction=reduction)
+    assert [parent for parent, _ in out._edges] == [z, t]
+    seed = cotangent if reduction == "none" else np.float64(1.5)
+    gz, gt = nl.gradients((out * seed).sum(), [z, t], create_graph=True)
+    hz, ht = nl.gradients((gz * cotangent).sum(), [z, t])
+    zt, tt = (torch.tensor(a, requires_grad=True) for a in (z_values, t_values))
+    expected = F.binary_cross_entropy_with_logits(zt, tt, reduction=reduction)
+    tgz, tgt = torch.autograd.grad((expected * torch.as_tensor(seed)).sum(), [zt, tt],
+                                   create_graph=True)
+    thz, tht = torch.autograd.grad((tgz * torch.as_tensor(cotangent)).sum(), [zt, tt])
+    assert_close(out.data, expected.detach().numpy())
+    for ours, theirs in ((gz, tgz), (gt, tgt), (hz, thz), (ht, tht)):
+        assert_close(ours.data, theirs.detach().numpy())
+
+
 def test_bce_at_certain_predictions_is_clamped_like_torch():
     p = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 1.0])
     t = np.array([0.0, 1.0, 0.0, 1.0, 0.3, 0.7])

@@ -90,6 +90,30 @@ def test_backward_writes_gradients_into_the_flat_buffer():
     np.testing.assert_allclose(net[2].bias.data, before - 0.1 * 5.0, rtol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gradients_of_one_sample_written_into_the_flat_buffer_match_torch(dtype):
+    """Batch 1: a weight's gradient xᵀδ is an outer product (inner dimension 1), written
+    into the flat buffer by another routine than a batch's; the same values as PyTorch's."""
+    rng = np.random.default_rng(3)
+    net = nl.Sequential(nl.Dense(7, 5, activation="relu"), nl.Dense(5, 3)).initialize(0)
+    net.astype(dtype)
+    opt = nl.optim.SGD(net.parameters(), lr=0.1)
+    x, y = rng.normal(size=(1, 7)).astype(dtype), np.array([2])
+    opt.zero_grad()
+    nl.losses.cross_entropy(net(x), y).backward()
+    w1, b1, w2, b2 = (torch.tensor(p.data.T.copy() if p.ndim == 2 else p.data,
+                                   requires_grad=True) for p in net.parameters())
+    hidden = torch.relu(torch.from_numpy(x) @ w1.T + b1)
+    F_loss = torch.nn.functional.cross_entropy(hidden @ w2.T + b2, torch.from_numpy(y))
+    F_loss.backward()
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    for p, q in zip(net.parameters(), (w1, b1, w2, b2), strict=True):
+        assert p.grad is p.grad_buffer
+        expected = q.grad.numpy()
+        np.testing.assert_allclose(p.grad, expected.T if p.ndim == 2 else expected,
+                                   rtol=tol, atol=tol)
+
+
 @pytest.mark.parametrize("name", ["sgd", "adagrad", "rmsprop", "adam"])
 def test_step_keeps_the_previous_parameters_when_asked(name):
     w = nl.Parameter([1.0, -2.0, 0.5])
@@ -303,3 +327,54 @@ def test_lbfgs_reaches_sklearns_final_loss():
     # at least as low as scikit-learn's (1.9 stops its L-BFGS about 1.6% higher here)
     assert ours <= 1.01 * sk_loss
     assert ours < 0.1 * 0.5 * np.var(y)  # and it really learned
+
+
+def decaying_state(dtype, decay, signed=True):
+    """State values around the smallest normal number ``tiny`` of ``dtype`` (and normal
+    and zero ones; all ≥ 0 unless ``signed``), with what one step of ``decay`` at zero
+    gradient must leave of them: decay·s, or exactly 0 where that is below ``tiny``."""
+    tiny = np.finfo(dtype).tiny
+    sign = -1 if signed else 1
+    start = np.array([tiny, sign * tiny, 1.001 * tiny / decay, sign * 1.001 * tiny / decay,
+                      5 * tiny, tiny / 4, 1e-3, 0.0], dtype=dtype)
+    decayed = decay * start.astype(np.float64)
+    return start, np.where(np.abs(decayed) < tiny, 0.0, decayed)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_state_decaying_below_the_normal_range_is_flushed_to_zero(dtype):
+    def check(state, want):
+        assert state.dtype == dtype
+        flushed = want == 0
+        np.testing.assert_array_equal(state[flushed], 0.0)
+        np.testing.assert_allclose(state[~flushed], want[~flushed], rtol=1e-6)
+        assert flushed.sum() == 4  # tiny, −tiny, tiny/4 (already subnormal), and 0 itself
+
+    theta, g = np.ones(8, dtype), np.zeros(8, dtype)
+    m, want_m = decaying_state(dtype, 0.9)
+    v, want_v = decaying_state(dtype, 0.999, signed=False)
+    updates.adam(theta, g, m, v, step=5, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
+    check(m, want_m)
+    check(v, want_v)
+    for accumulate in ("gradient", "step"):
+        velocity, want = decaying_state(dtype, 0.9)
+        updates.sgd(theta, g, 0.1, velocity, momentum=0.9, accumulate=accumulate)
+        check(velocity, want)
+    square_avg, want = decaying_state(dtype, 0.99, signed=False)
+    updates.rmsprop(theta, g, square_avg, lr=0.01, alpha=0.99, eps=1e-8)
+    check(square_avg, want)
+
+
+def test_adam_moments_of_a_parameter_without_gradient_end_at_zero():
+    """A float32 parameter that never gets a gradient after its first step: its moments
+    decay to exactly 0, never through the subnormal numbers."""
+    w = nl.Parameter(np.ones(3, np.float32))
+    opt = nl.optim.Adam([w], lr=1e-3, betas=(0.5, 0.6))
+    tiny = np.finfo(np.float32).tiny
+    for step in range(300):
+        w.grad = np.full(3, 1.0 if step == 0 else 0.0, np.float32)
+        opt.step()
+        for state in (opt.m, opt.v):
+            assert not np.any((state != 0) & (np.abs(state) < tiny))
+    np.testing.assert_array_equal(opt.m, 0.0)
+    np.testing.assert_array_equal(opt.v, 0.0)

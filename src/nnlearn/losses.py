@@ -77,13 +77,15 @@ def _per_sample_sum(x: Tensor) -> Tensor:
 
 
 def _check_probabilities(name: str, argument: str, values: np.ndarray) -> None:
+    """A clear error unless every value is in [0, 1] (NaN included: min and max are NaN)."""
+    if not values.size or (values.min() >= 0 and values.max() <= 1):
+        return
     if np.isnan(values).any():
         raise ValueError(f"{name}: {argument} must hold probabilities in [0, 1], got NaN")
-    if values.size and (values.min() < 0 or values.max() > 1):
-        raise ValueError(
-            f"{name}: {argument} must hold probabilities in [0, 1], "
-            f"got values in [{values.min():.4g}, {values.max():.4g}]"
-        )
+    raise ValueError(
+        f"{name}: {argument} must hold probabilities in [0, 1], "
+        f"got values in [{values.min():.4g}, {values.max():.4g}]"
+    )
 
 
 @LOSSES.register("zero_one", "counting")
@@ -169,10 +171,22 @@ def _binary_cross_entropy(y: Tensor, t: Tensor, reduction: str) -> Tensor:
 @implements("binary_cross_entropy_with_logits", test=f"{TEST}::test_cross_entropies_against_torch")
 def bce_with_logits(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy from the logit z: L = (1 − t) z + log(1 + e^(−z)), stable for any
-    finite z (the same as log(1 + e^z) − t z); at z = ±inf as PyTorch's."""
+    finite z (the same as log(1 + e^z) − t z); at z = ±inf as PyTorch's.
+
+    One primitive, fused as the softmax cross-entropy is: ∂L/∂z = σ(z) − t and
+    ∂L/∂t = −z (PyTorch's), times g, divided by N for the mean; the rules are written
+    with nnlearn's ops, so that they differentiate again.
+    """
     z, t = _operands("bce_with_logits", prediction, target)
     _check_probabilities("bce_with_logits", "target", t.data)
-    return _reduce((1 - t) * z + ops.softplus(-z), reduction)
+    per_value = (1 - t.data) * z.data + np.logaddexp(0, -z.data)
+    value = _reduce(Tensor(per_value), reduction).data
+    count = max(z.size, 1) if reduction == "mean" else 1
+    return record(
+        value,
+        (z, lambda g, out: g * (ops.sigmoid(z) - t) / count),
+        (t, lambda g, out: -(g * z) / count),
+    )
 
 
 @LOSSES.register("cross_entropy", "categorical_cross_entropy")

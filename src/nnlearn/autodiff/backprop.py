@@ -108,8 +108,13 @@ class ProductGradient:
         self.a, self.b = a, b
 
     def write_to(self, array: np.ndarray) -> None:
-        """array ← a @ b."""
-        np.matmul(self.a, self.b, out=array)
+        """array ← a @ b; for matrices with an inner dimension of 1 (a weight's gradient
+        from one sample), np.dot: there np.matmul leaves BLAS for a loop (550 µs against
+        84 µs for 784 × 1 @ 1 × 256 in float32), for the same values."""
+        if self.a.ndim == 2 and self.a.shape[1] == 1:
+            np.dot(self.a, self.b, out=array)
+        else:
+            np.matmul(self.a, self.b, out=array)
 
     def tensor(self) -> Tensor:
         return Tensor(np.dot(self.a, self.b))  # np.dot: the same BLAS call as @, less dispatch

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -500,7 +501,7 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """The average over ``axis`` (all axes by default)."""
     x = lift(x, op="mean")
-    count = int(np.prod([x.shape[a] for a in _axes(axis, x.ndim)]))
+    count = math.prod(x.shape[a] for a in _axes(axis, x.ndim))  # np.prod: 5 µs more a call
     total = sum(x, axis, keepdims)
     return total / count if count else total * np.nan  # of nothing: NaN, as PyTorch
 

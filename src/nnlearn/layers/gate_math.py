@@ -22,11 +22,11 @@ NaN stays NaN. A float32 loop computes in float32 (twice the SIMD lanes of float
 constants below are float32 where they are exact (1, 2), which keeps float32 arithmetic
 float32 and float64 arithmetic float64.
 
-The loops also flush subnormal numbers to zero (:func:`flushed`), as XLA does: errors
-carried back through hundreds of steps shrink below the smallest normal number (1.2·10⁻³⁸
-in float32), and arithmetic on subnormals is many times slower on x86 processors (it
-doubled an LSTM step of 1,000 steps with hidden size 256). Values that small change no
-result above that size.
+The loops also flush subnormal numbers to zero (:func:`nnlearn.subnormals.flushed`), as
+XLA does: errors carried back through hundreds of steps shrink below the smallest normal
+number (1.2·10⁻³⁸ in float32), and arithmetic on subnormals is many times slower on x86
+processors (it doubled an LSTM step of 1,000 steps with hidden size 256). Values that
+small change no result above that size.
 """
 
 from __future__ import annotations
@@ -111,8 +111,3 @@ def tanh(x: float) -> float:
     t = -m / (TWO + m)
     return t if x >= 0 else -t
 
-
-@compiled
-def flushed(x: float, tiny: float) -> float:
-    """x, or 0 where |x| is below ``tiny``, the smallest normal number of the arrays' type."""
-    return x if abs(x) >= tiny else ZERO * x

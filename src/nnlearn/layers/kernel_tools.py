@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlearn.compiled import compiled
-from nnlearn.layers.gate_math import flushed
+from nnlearn.subnormals import flushed
 
 
 @compiled

@@ -17,9 +17,10 @@ import numpy as np
 
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
-from nnlearn.layers.gate_math import ONE, flushed, sigmoid, tanh
+from nnlearn.layers.gate_math import ONE, sigmoid, tanh
 from nnlearn.layers.kernel_tools import carry_back, transpose_into
 from nnlearn.layers.work_memory import carve
+from nnlearn.subnormals import flushed
 
 
 @compiled

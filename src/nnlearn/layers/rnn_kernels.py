@@ -15,9 +15,10 @@ import numpy as np
 
 from nnlearn.compiled import compiled
 from nnlearn.equations import implements
-from nnlearn.layers.gate_math import ONE, ZERO, flushed, sigmoid, tanh
+from nnlearn.layers.gate_math import ONE, ZERO, sigmoid, tanh
 from nnlearn.layers.kernel_tools import carry_back, transpose_into
 from nnlearn.layers.work_memory import carve
+from nnlearn.subnormals import flushed
 
 #: the activations σ the loops know, by registry name: the code the loops branch on
 ACTIVATION_CODES = {"identity": 0, "tanh": 1, "sigmoid": 2, "relu": 3}

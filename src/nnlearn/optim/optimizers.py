@@ -196,7 +196,8 @@ class Adam(Optimizer):
     Bias correction (the hats) is on by default, as in the original paper and PyTorch;
     ``bias_correction=False`` uses m_t and v_t directly (the talk's update). Weight decay
     adds 2λθ to g_t (the course's L2 rule, PyTorch's ``weight_decay=2λ``), not AdamW's
-    decoupled decay.
+    decoupled decay. Moments that decay below the smallest normal number of their type are
+    flushed to 0 (see :mod:`nnlearn.optim.updates`), so that long runs do not slow down.
 
     Parameters
     ----------

@@ -91,13 +91,16 @@ def boltzmann_acceptance(
 def metropolis_threshold(u: np.ndarray) -> np.ndarray:
     """The rises a draw u accepts under Metropolis: u < min(1, e^{−r}) ⟺ r < −log u."""
     with np.errstate(divide="ignore"):
-        return -np.log(u)
+        r = np.log(u)
+    return np.negative(r, out=r)  # in place: a sweep's draws are many
 
 
 def barker_threshold(u: np.ndarray) -> np.ndarray:
     """The rises a draw u accepts under Barker's rule: u < 1/(1 + e^r) ⟺ r < log((1 − u)/u)."""
     with np.errstate(divide="ignore"):
-        return np.log(1.0 / u - 1.0)
+        r = np.divide(1.0, u)  # then in place: a sweep's draws are many
+        r -= 1.0
+        return np.log(r, out=r)
 
 
 #: Each acceptance function's threshold a⁻¹(u), by the function.
