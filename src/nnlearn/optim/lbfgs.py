@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-from scipy import optimize
 
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import check_integer, check_real
@@ -14,6 +13,9 @@ from nnlearn.layers.module import Parameter
 from nnlearn.optim.base import Optimizer, non_negative
 from nnlearn.optim.groups import Check, ParamGroup
 from nnlearn.optim.optimizers import OPTIMIZERS
+
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
 
 
 @OPTIMIZERS.register("lbfgs")
@@ -66,7 +68,7 @@ class LBFGS(Optimizer):
         super().__init__(params, {"weight_decay": weight_decay})
         self.max_iter, self.tol, self.history_size = max_iter, tol, history_size
         self.max_fun = max_fun
-        self.result: optimize.OptimizeResult | None = None
+        self.result: OptimizeResult | None = None
 
     def step(self, closure: Callable[[], Tensor | float]) -> float:  # type: ignore[override]
         """Run L-BFGS from the current parameters; returns the final loss."""
@@ -78,6 +80,8 @@ class LBFGS(Optimizer):
             loss = float(value.data if isinstance(value, Tensor) else value) + self.penalty()
             self.prepare_gradient()
             return loss, self.grad.astype(np.float64)
+
+        from scipy import optimize  # on first use: importing it costs more than a fit
 
         self.result = optimize.minimize(
             value_and_gradient,
