@@ -9,7 +9,8 @@ from recurrent_helpers import sequences
 
 import nnlearn as nl
 from nnlearn.compiled import compiled
-from nnlearn.layers.gate_math import flushed, sigmoid, tanh
+from nnlearn.layers.gate_math import sigmoid, tanh
+from nnlearn.subnormals import flushed
 
 CELLS = {
     **{f"rnn_{name}": (lambda name=name, **kw: nl.RNN(3, 4, activation=name, **kw))
