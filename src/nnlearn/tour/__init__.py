@@ -7,13 +7,17 @@ Each chapter is a module of this package that defines
 - ``SECTIONS``: the functions that write it, in order. Each takes the chapter's
   :class:`~nnlearn.tour.page.Page`, starts with ``page.section(title)`` and then states
   equations (``page.equation(key)``), runs an experiment and reports it
-  (``page.text``, ``page.table``, ``page.figure``).
+  (``page.text``, ``page.table``, ``page.figure``);
+- optionally ``BACKGROUND``: experiments of no arguments that its sections get through
+  :func:`nnlearn.tour.background.result`, computed on a second core from the start of the
+  tour (:mod:`nnlearn.tour.background`).
 
 Adding a section to a chapter is one function and one entry in its ``SECTIONS``; adding a
 chapter is one module and one entry in :data:`CHAPTERS`, whose order follows the course.
 The whole tour should take under 30 s on two cores once compiled code is cached, and under
-45 s on a first run: today's chapters take about 15 s of CPU, the longest section being
-the encoder experiments of the Boltzmann chapter (about 4.5 s).
+45 s on a first run: on a quiet 2-core machine today's chapters take about 32 s of CPU,
+11 s of them the encoder experiments of the Boltzmann chapter, which run on the second
+core (26 s in all, warm; 44 s on a first run, 11 s of it compiling the recurrent loops).
 :func:`run` writes the chapters, then the opening page with the contents and the page of
 every equation with its code (see :mod:`nnlearn.tour.book`).
 """
@@ -71,19 +75,23 @@ def run(
     ValueError
         If a name is not in :data:`CHAPTERS`, or none is given.
     """
+    from nnlearn.tour import background
     from nnlearn.tour.book import Book
 
     chosen = _chosen(chapters)
     book = Book(out_dir, echo=echo, on_figure=on_figure)
     times = {}
-    for name in chosen:
-        start = time.perf_counter()
-        module = importlib.import_module(f"{__name__}.{name}")
-        page = book.chapter(name, module.TITLE, module.SUMMARY, module.INTRODUCTION)
-        for section in module.SECTIONS:
-            section(page)
-        times[name] = time.perf_counter() - start
-        echo(f"  (chapter {page.number}, {name}: {times[name]:.1f} s)")
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in chosen]
+    # with more than one chapter to write, the long experiments go to the other core
+    experiments = [f for module in modules for f in getattr(module, "BACKGROUND", ())]
+    with background.started(experiments if len(modules) > 1 else ()):
+        for name, module in zip(chosen, modules, strict=True):
+            start = time.perf_counter()
+            page = book.chapter(name, module.TITLE, module.SUMMARY, module.INTRODUCTION)
+            for section in module.SECTIONS:
+                section(page)
+            times[name] = time.perf_counter() - start
+            echo(f"  (chapter {page.number}, {name}: {times[name]:.1f} s)")
     start = time.perf_counter()
     index = book.write()
     times["the pages"] = time.perf_counter() - start

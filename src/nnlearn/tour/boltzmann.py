@@ -17,6 +17,7 @@ from nnlearn.models.energy.encoder import EncoderResult, encoder_experiment
 from nnlearn.models.energy.rbm import RBM
 from nnlearn.plots.encoder import encoder_name, learned_code, learning_cycles
 from nnlearn.plots.energy import curves, distribution_bars
+from nnlearn.tour import background
 from nnlearn.tour.numbers import number, percent
 from nnlearn.tour.page import Page
 
@@ -186,12 +187,17 @@ def rbm(page: Page) -> None:
 def encoder(page: Page) -> None:
     page.section("The encoder: hidden units learn a code")
     page.equation("boltzmann_sign_step_update", "noisy_clamping")
-    results = [encoder_experiment(v, h, n_runs=runs, max_cycles=cycles, annealings=ANNEALINGS,
-                                  n_trials=COMPLETION_TRIALS, random_state=0)
-               for v, h, runs, cycles in ENCODERS]
+    results = background.result(encoder_results)
     _encoder_problem(page, results[0])
     _four_two_four(page, results[0])
     _looser_and_tighter(page, results)
+
+
+def encoder_results() -> list[EncoderResult]:
+    """The runs of every encoder of :data:`ENCODERS` (the chapter's longest experiment)."""
+    return [encoder_experiment(v, h, n_runs=runs, max_cycles=cycles, annealings=ANNEALINGS,
+                               n_trials=COMPLETION_TRIALS, random_state=0)
+            for v, h, runs, cycles in ENCODERS]
 
 
 def _encoder_problem(page: Page, main: EncoderResult) -> None:
@@ -321,3 +327,5 @@ def _min_hamming_distance(codes: np.ndarray) -> np.ndarray:
 
 
 SECTIONS = (distribution, sampling, annealing, learning, encoder, rbm)
+#: computed on a second core while the chapters before this one are written (tour.background)
+BACKGROUND = (encoder_results,)
