@@ -22,6 +22,7 @@ and hangs as well.
 
 from __future__ import annotations
 
+import tempfile
 import traceback
 import warnings
 from collections.abc import Callable
@@ -136,6 +137,15 @@ class EntryPoint:
     answers: tuple[type[Exception], ...] = ()
 
 
+def not_file_names() -> st.SearchStrategy[Any]:
+    """Odd values that are not strings (a string is a file name, and would be written)."""
+    return st.sampled_from([v for v in SPECIAL + ODD_SCALARS if not isinstance(v, str)])
+
+
+#: where the ONNX entry point would write, were a value ever a network
+ONNX_TARGET = Path(tempfile.mkdtemp(prefix="nnlearn-fuzz-")) / "fuzz.onnx"
+
+
 def _fit(model: Any, X: Any, y: Any) -> Any:
     return model.fit(X, y)
 
@@ -211,6 +221,11 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
                .fit(v), ("X", "data", "v"), arrays((8, 4))),
     EntryPoint("BoltzmannMachine weights", lambda v: nl.models.BoltzmannMachine(3, weights=v)
                .energy([0, 1, 1]), ("weights",), arrays((3, 3))),
+    # files: a path that is no file name, an object that is no model
+    EntryPoint("save path", lambda v: nl.save(_net(), v), ("path",), not_file_names()),
+    EntryPoint("load path", lambda v: nl.load(v), ("path",), not_file_names()),
+    EntryPoint("export_onnx obj", lambda v: nl.export_onnx(v, ONNX_TARGET), ("obj",),
+               st.one_of(scalars(), arrays((3, 3)))),
     # Markov chains
     EntryPoint("MarkovChain T", lambda v: nl.dynamics.MarkovChain(v).stationary_distribution(),
                ("T",), arrays(T_VALID.shape)),

@@ -46,6 +46,8 @@ CAMPAIGN_FINDINGS = [
     # an estimator's divergence message spoke of "the input data", not of X
     ("MLPClassifier X", np.vstack([np.full((4, 3), 1e308) * [-1, 0.5, -0.9],
                                    np.ones((8, 3))])),
+    # the sum of a distribution of huge entries overflowed before it was found wrong
+    ("MarkovChain p0", np.array([1.19e308, 9.66e307])),
     # the symmetry test w − wᵀ overflowed
     ("BoltzmannMachine weights", np.array([[0, 1e308, 0], [-1e308, 0, 0], [0, 0, 0.0]])),
 ]

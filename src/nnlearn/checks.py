@@ -25,9 +25,11 @@ nnlearn.checks.InvalidArgumentError: lr must be a finite real number, got nan
 from __future__ import annotations
 
 import numbers
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -104,6 +106,21 @@ def check_integer(value: Any, name: str, *, minimum: int | None = None,
 
 #: The largest length of an array's axis (NumPy's ``np.intp``).
 MAX_SIZE = int(np.iinfo(np.intp).max)
+
+
+def check_path(value: Any, name: str = "path") -> Path:
+    """``value`` as a :class:`~pathlib.Path`, or a ``TypeError`` naming ``name``: a file
+    name is a ``str`` or an ``os.PathLike``.
+
+    >>> check_path(None)
+    Traceback (most recent call last):
+    ...
+    TypeError: path must be a file name (a str or os.PathLike), got None
+    """
+    if not isinstance(value, str | os.PathLike):
+        raise TypeError(f"{name} must be a file name (a str or os.PathLike), got "
+                        f"{describe(value)}")
+    return Path(value)
 
 
 def check_size(value: Any, name: str, *, minimum: int = 1, extra: int = 0) -> int:

@@ -35,14 +35,14 @@ def check_stochastic_matrix(matrix: ArrayLike, name: str = "T") -> np.ndarray:
     TypeError
         If the entries are not real numbers (complex, text, None).
     ValueError
-        If the matrix is not 2-D, has negative or non-finite entries, or a row whose sum
+        If the matrix is not 2-D, has entries outside [0, 1] (or non-finite), or a row whose sum
         is not 1 (the message names the first such row).
     """
     m = check_real_array(matrix, name, dtype=np.float64)
     if m.ndim != 2 or m.size == 0:
         raise ValueError(f"{name} must be a non-empty 2-D matrix, got shape {m.shape}")
-    if not np.all(np.isfinite(m)) or np.any(m < 0):
-        raise ValueError(f"{name} must have finite, non-negative entries (probabilities)")
+    if not np.all(np.isfinite(m)) or np.any(m < 0) or np.any(m > 1):
+        raise ValueError(f"{name} must have entries in [0, 1] (probabilities)")
     sums = m.sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1.0) > ATOL)
     if bad.size:
@@ -66,7 +66,8 @@ def check_distribution(p: ArrayLike, n_states: int, name: str = "p",
     if p.shape[-1] != n_states:
         shapes = " or ".join(f"({n_states},)" if d == 1 else f"(m, {n_states})" for d in ndim)
         raise ValueError(f"{name} must have shape {shapes}, got {p.shape}")
-    if np.any(p < 0) or np.any(np.abs(p.sum(axis=-1) - 1.0) > ATOL):
+    # entries in [0, 1] first: then the sums cannot overflow
+    if np.any(p < 0) or np.any(p > 1) or np.any(np.abs(p.sum(axis=-1) - 1.0) > ATOL):
         raise ValueError(f"{name} must be non-negative and sum to 1 along its last axis")
     return p
 

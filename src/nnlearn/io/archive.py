@@ -18,11 +18,12 @@ import math
 import os
 import stat
 import zipfile
-from pathlib import Path
 from typing import IO
 
 import numpy as np
 from numpy.lib import format as npy
+
+from nnlearn.checks import check_path
 
 #: The most bytes one file may inflate to, by default (``nl.load(path, max_bytes=...)``
 #: raises it for larger models).
@@ -92,7 +93,7 @@ class Archive:
     """
 
     def __init__(self, path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        self.path = Path(path)
+        self.path = check_path(path)
         if not os.path.lexists(self.path):
             raise FileNotFoundError(f"path {str(self.path)!r}: no such file")
         self.file = open_regular_file(self.path)

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from nnlearn.checks import check_path
+
 SUFFIX = ".nnlearn-tmp"
 
 
@@ -88,8 +90,10 @@ def check_target(path: str | os.PathLike[str]) -> Path:
     ------
     FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError
         Saying which of these rules ``path`` breaks.
+    TypeError
+        If ``path`` is not a file name.
     """
-    path = Path(path)
+    path = check_path(path)
     folder = path.parent
     if not folder.exists():
         raise FileNotFoundError(errno.ENOENT, f"the folder {str(folder)!r} does not exist "

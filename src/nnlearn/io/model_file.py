@@ -39,7 +39,6 @@ import os
 import re
 import zipfile
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,7 +46,7 @@ from numpy.lib.format import write_array
 from sklearn.base import BaseEstimator
 
 from nnlearn import activations
-from nnlearn.checks import check_integer
+from nnlearn.checks import check_integer, check_path
 from nnlearn.estimators import MLPClassifier, MLPRegressor
 from nnlearn.io.archive import DEFAULT_MAX_BYTES, Archive, FileFormatError
 from nnlearn.io.atomic import atomic_write
@@ -110,7 +109,7 @@ def save(obj: Module | BaseEstimator, path: str | os.PathLike[str],
     IsADirectoryError
         If ``path`` is a directory.
     """
-    path = Path(path)
+    path = check_path(path)
     if path.is_dir():
         raise IsADirectoryError(f"path {str(path)!r} is a directory; expected a file name "
                                 "such as model.nnl")
