@@ -51,11 +51,12 @@ def test_import_loads_none_of_the_heavy_modules(numpy_modules):
     assert _heavy(_modules_after("import nnlearn"), numpy_modules) == []
 
 
-@pytest.mark.parametrize("option", ["--help", "--version"])
-def test_the_command_s_help_and_version_load_none_of_them(option, numpy_modules):
+@pytest.mark.parametrize("options", [["--help"], ["--version"], ["train", "--help"],
+                                     ["predict", "--help"], ["tour", "--help"]])
+def test_the_command_s_help_and_version_load_none_of_them(options, numpy_modules):
     code = textwrap.dedent(f"""
         import runpy
-        sys.argv = ["nnlearn", "{option}"]
+        sys.argv = ["nnlearn", *{options!r}]
         try:
             runpy.run_module("nnlearn", run_name="__main__")
         except SystemExit as stop:

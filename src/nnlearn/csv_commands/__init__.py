@@ -23,7 +23,7 @@ def train_arguments(command: argparse.ArgumentParser) -> None:
     """``nnlearn train``'s arguments (see :data:`nnlearn.cli.COMMANDS`)."""
     from nnlearn.csv_commands import train
     from nnlearn.estimators import SOLVERS
-    from nnlearn.tabular import MAX_CATEGORIES, MAX_INFERRED_CLASSES, TASKS
+    from nnlearn.tabular.limits import MAX_CATEGORIES, MAX_INFERRED_CLASSES, TASKS
 
     command.description = (
         "Train an MLP on the columns of a CSV file and save it with its preprocessing: numbers "

@@ -12,14 +12,14 @@ from nnlearn.lazy import attach
 
 if TYPE_CHECKING:
     from nnlearn.tabular.csv_files import CsvFormat, Table, read_csv, sniff_separator, write_csv
+    from nnlearn.tabular.limits import MAX_CATEGORIES, MAX_INFERRED_CLASSES, TASKS
     from nnlearn.tabular.preprocessing import (
-        MAX_CATEGORIES,
         Columns,
         category_text,
         fit_transform,
         transform,
         unseen_categories,
     )
-    from nnlearn.tabular.target import MAX_INFERRED_CLASSES, TASKS, targets
+    from nnlearn.tabular.target import targets
 
 __getattr__, __dir__ = attach(__name__)

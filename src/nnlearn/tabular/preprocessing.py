@@ -30,9 +30,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from nnlearn.checks import check_integer
-
-#: The most categories a column may have by default (each becomes a column of the input).
-MAX_CATEGORIES = 100
+from nnlearn.tabular.limits import MAX_CATEGORIES
 
 
 @dataclass

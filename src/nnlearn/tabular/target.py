@@ -13,12 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nnlearn.tabular.limits import MAX_INFERRED_CLASSES
 from nnlearn.tabular.preprocessing import category_text, first_non_number
-
-#: Integer targets with at most this many distinct values are taken for class labels.
-MAX_INFERRED_CLASSES = 20
-
-TASKS = ("classification", "regression")
 
 
 def targets(target: pd.Series, name: str, task: str | None = None) -> tuple[str, np.ndarray]:
