@@ -4,7 +4,6 @@ Every case is one function ``f(B, *tensors)`` run through nnlearn and PyTorch in
 float64 (see ``conftest.py``); values and gradients must agree to 1e-10 relative error.
 """
 
-import inspect
 from pathlib import Path
 
 import numpy as np
@@ -185,7 +184,7 @@ def test_every_exported_primitive_is_compared_with_torch():
     primitives = [
         name
         for name in nl.autodiff.__all__
-        if inspect.getmodule(getattr(nl.autodiff, name)) is nl.autodiff.ops
+        if getattr(nl.autodiff, name).__module__.startswith("nnlearn.autodiff.ops.")
     ]
     assert len(primitives) >= 25
     for name in primitives:

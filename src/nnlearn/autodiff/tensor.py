@@ -215,7 +215,7 @@ class Tensor:
             else:
                 leaf.grad += g.data
 
-    # ----- operators (the rules live in ops.py) -----------------------------------
+    # ----- operators (the rules live in ops/) -------------------------------------
     def __add__(self, other: Any) -> Tensor:
         return ops.add(self, other)
 
