@@ -131,6 +131,24 @@ def test_without_recording_nothing_is_kept():
 
 
 @pytest.mark.parametrize("name", sorted(CELLS))
+def test_the_kernels_get_a_c_contiguous_stacked_weight(name):
+    """Their np.dot copies a matrix of any other layout at every step."""
+    layer = CELLS[name](bidirectional=True, random_state=0)
+    layouts = []
+
+    def watched(cell):
+        forward = cell.forward
+        cell.forward = lambda inputs, weight, initial: (
+            layouts.append(weight.flags.c_contiguous) or forward(inputs, weight, initial))
+        return cell
+
+    make_cell = layer.cell
+    layer.cell = lambda: watched(make_cell())
+    layer(sequences(2, 5, 3))
+    assert layouts == [True, True]
+
+
+@pytest.mark.parametrize("name", sorted(CELLS))
 def test_float32_runs_in_float32_and_matches_float64(name):
     layer = randomized(CELLS[name](num_layers=2, bidirectional=True, random_state=0))
     u = sequences(4, 30, 3)

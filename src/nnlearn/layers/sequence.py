@@ -150,10 +150,9 @@ def _sequence_packed(cell: Cell, step: Step, x: Tensor, initial: State, weights:
     steps = time_major(x.data, reverse)  # u(n), step by step: (n_steps, n_samples, input_size)
     n_steps, n_samples, n_in = steps.shape
     rows = Tensor(steps.reshape(-1, n_in))  # one row per step and sample
-    size, width = weight_hidden.shape
-    shift = np.zeros((width, 1), x.dtype) if bias is None else bias.data[:, None]
-    stacked = np.hstack([shift, weight_input.data.T, weight_hidden.data.T])  # W = [b, W^in, W^h]
-    hidden, finals, saved = cell.forward(steps, stacked, [part.data for part in initial])
+    size = weight_hidden.shape[0]
+    hidden, finals, saved = cell.forward(steps, _stacked(weights, x.dtype),
+                                         [part.data for part in initial])
     n_outputs = n_samples * n_steps * size
     (packed,) = carve(x.dtype, (n_outputs + len(finals) * n_samples * size,))
     packed[:n_outputs].reshape(n_samples, n_steps, size)[...] = np.swapaxes(
@@ -211,6 +210,19 @@ def _sequence_packed(cell: Cell, step: Step, x: Tensor, initial: State, weights:
         return t, vjp
 
     return record(packed, *(edge(k, t) for k, t in enumerate(inputs)))
+
+
+def _stacked(weights: Weights, dtype: np.dtype) -> np.ndarray:
+    """W = [b, W^in, W^h] of shape (width, 1 + input_size + hidden_size), C-contiguous:
+    the kernels' np.dot copies a matrix of any other layout (as the parameters' transposes
+    stacked by np.hstack are) at every step, which took a third of an LSTM's forward pass."""
+    weight_input, weight_hidden, bias = weights
+    n_in, width = weight_input.shape
+    (stacked,) = carve(dtype, (width, 1 + n_in + weight_hidden.shape[0]))
+    stacked[:, 0] = 0 if bias is None else bias.data
+    stacked[:, 1 : 1 + n_in] = weight_input.data.T
+    stacked[:, 1 + n_in :] = weight_hidden.data.T
+    return stacked
 
 
 def _pack(states: Sequence[State], reverse: bool) -> Tensor:
