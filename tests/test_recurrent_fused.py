@@ -9,7 +9,13 @@ from recurrent_helpers import sequences
 
 import nnlearn as nl
 from nnlearn.compiled import compiled
-from nnlearn.layers.gate_math import sigmoid, tanh
+from nnlearn.layers.gate_math import (
+    MOST_HALVINGS,
+    MOST_HALVINGS_SINGLE,
+    power_of_half,
+    sigmoid,
+    tanh,
+)
 from nnlearn.layers.kernel_tools import transpose_into
 from nnlearn.subnormals import flushed
 
@@ -192,6 +198,23 @@ def test_an_activation_without_compiled_loops_runs_unrolled():
 def _apply(kind, x, out):
     for i in range(x.size):
         out[i] = sigmoid(x[i]) if kind == 0 else tanh(x[i])
+
+
+@compiled
+def _powers_of_half(like, out):
+    for n in range(out.size):
+        out[n] = power_of_half(np.int32(n), like)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_power_of_half_is_exact_down_to_the_subnormals(dtype):
+    """2^−n made from exponent bits: every n up to the type's last (where it rounds to 0)."""
+    last = MOST_HALVINGS if dtype == np.float64 else MOST_HALVINGS_SINGLE
+    out = np.full(last + 1, np.nan, dtype)
+    _powers_of_half(dtype(1), out)
+    expected = np.ldexp(dtype(1), -np.arange(last + 1)).astype(dtype)
+    np.testing.assert_array_equal(out, expected)
+    assert out[-1] == 0 < out[-2] < np.finfo(dtype).tiny
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
