@@ -152,7 +152,7 @@ def test_transpose_into_either_walk_gives_the_transpose(shape, strided):
 
 @pytest.mark.parametrize("name", sorted(CELLS))
 def test_the_kernels_get_a_c_contiguous_stacked_weight(name):
-    """Their np.dot copies a matrix of any other layout at every step."""
+    """Their per-step np.dot takes a slower BLAS path for a Fortran-ordered W."""
     layer = CELLS[name](bidirectional=True, random_state=0)
     layouts = []
 

@@ -215,8 +215,9 @@ def _sequence_packed(cell: Cell, step: Step, x: Tensor, initial: State, weights:
 
 def _stacked(weights: Weights, dtype: np.dtype) -> np.ndarray:
     """W = [b, W^in, W^h] of shape (width, 1 + input_size + hidden_size), C-contiguous:
-    the kernels' np.dot copies a matrix of any other layout (as the parameters' transposes
-    stacked by np.hstack are) at every step, which took a third of an LSTM's forward pass."""
+    the per-step product W x with a Fortran-ordered W (the parameters' transposes stacked
+    by np.hstack) takes OpenBLAS's slower path: 38 against 23 ms for 100 steps at hidden
+    size 256 in float32, a third of an LSTM's forward pass."""
     weight_input, weight_hidden, bias = weights
     n_in, width = weight_input.shape
     (stacked,) = carve(dtype, (width, 1 + n_in + weight_hidden.shape[0]))
