@@ -32,8 +32,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_limits
-from timing import median_of
+from timing import median_of, threads_limited
 
 import nnlearn as nl
 
@@ -209,7 +208,7 @@ def main() -> None:
     args = parser.parse_args()
     jax = None if args.no_jax else load_jax(args.threads)
     torch.set_num_threads(args.threads)
-    with threadpool_limits(args.threads):
+    with threads_limited(args.threads):
         cases = QUICK_GRID if args.quick else GRID
         if args.cases:
             cases = [tuple(int(v) for v in case.split("x")) for case in args.cases.split(",")]

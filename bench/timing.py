@@ -9,6 +9,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def best_of(repeats: int, *runs: Callable[[], object]) -> list[float]:
@@ -41,3 +42,17 @@ def median_of(repeats: int, *runs: Callable[[], object],
             run()
             times[i].append(clocks[i]() - start)
     return [statistics.median(t) for t in times]
+
+
+def threads_limited(n: int) -> Any:
+    """``threadpool_limits(n)`` over every BLAS the benchmarks call, as a context manager.
+
+    threadpoolctl limits only the libraries loaded when it is entered, and the BLAS that
+    Numba's compiled ``np.dot`` calls (SciPy's, not NumPy's) loads with the first compiled
+    loop: left out, it ran the recurrent kernels' products on two threads while
+    ``time.thread_time`` counted the calling thread's share alone. So SciPy's BLAS is
+    loaded first."""
+    import scipy.linalg  # noqa: F401  (loads SciPy's BLAS)
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(n)

@@ -9,7 +9,14 @@ from recurrent_helpers import sequences
 
 import nnlearn as nl
 from nnlearn.compiled import compiled
-from nnlearn.layers.gate_math import sigmoid, tanh
+from nnlearn.layers.gate_math import (
+    MOST_HALVINGS,
+    MOST_HALVINGS_SINGLE,
+    power_of_half,
+    sigmoid,
+    tanh,
+)
+from nnlearn.layers.kernel_tools import transpose_into
 from nnlearn.subnormals import flushed
 
 CELLS = {
@@ -130,6 +137,37 @@ def test_without_recording_nothing_is_kept():
     assert not out.requires_grad and out.is_leaf
 
 
+@pytest.mark.parametrize("shape", [(1024, 32), (32, 1024), (7, 3), (1, 5), (0, 4)])
+@pytest.mark.parametrize("strided", [False, True])
+def test_transpose_into_either_walk_gives_the_transpose(shape, strided):
+    """Both walks of kernel_tools.transpose_into (chosen by the row strides), into a
+    contiguous target and into a block of a wider one."""
+    source = np.random.default_rng(0).normal(size=shape[::-1]).astype(np.float32)
+    wide = np.full((shape[0], shape[1] + 3 * strided), np.nan, np.float32)
+    target = wide[:, : shape[1]]
+    transpose_into(target, source)
+    np.testing.assert_array_equal(target, source.T)
+    assert np.isnan(wide[:, shape[1] :]).all()
+
+
+@pytest.mark.parametrize("name", sorted(CELLS))
+def test_the_kernels_get_a_c_contiguous_stacked_weight(name):
+    """Their per-step np.dot takes a slower BLAS path for a Fortran-ordered W."""
+    layer = CELLS[name](bidirectional=True, random_state=0)
+    layouts = []
+
+    def watched(cell):
+        forward = cell.forward
+        cell.forward = lambda inputs, weight, initial: (
+            layouts.append(weight.flags.c_contiguous) or forward(inputs, weight, initial))
+        return cell
+
+    make_cell = layer.cell
+    layer.cell = lambda: watched(make_cell())
+    layer(sequences(2, 5, 3))
+    assert layouts == [True, True]
+
+
 @pytest.mark.parametrize("name", sorted(CELLS))
 def test_float32_runs_in_float32_and_matches_float64(name):
     layer = randomized(CELLS[name](num_layers=2, bidirectional=True, random_state=0))
@@ -160,6 +198,23 @@ def test_an_activation_without_compiled_loops_runs_unrolled():
 def _apply(kind, x, out):
     for i in range(x.size):
         out[i] = sigmoid(x[i]) if kind == 0 else tanh(x[i])
+
+
+@compiled
+def _powers_of_half(like, out):
+    for n in range(out.size):
+        out[n] = power_of_half(np.int32(n), like)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_power_of_half_is_exact_down_to_the_subnormals(dtype):
+    """2^−n made from exponent bits: every n up to the type's last (where it rounds to 0)."""
+    last = MOST_HALVINGS if dtype == np.float64 else MOST_HALVINGS_SINGLE
+    out = np.full(last + 1, np.nan, dtype)
+    _powers_of_half(dtype(1), out)
+    expected = np.ldexp(dtype(1), -np.arange(last + 1)).astype(dtype)
+    np.testing.assert_array_equal(out, expected)
+    assert out[-1] == 0 < out[-2] < np.finfo(dtype).tiny
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
