@@ -15,9 +15,9 @@ Each chapter is a module of this package that defines
 Adding a section to a chapter is one function and one entry in its ``SECTIONS``; adding a
 chapter is one module and one entry in :data:`CHAPTERS`, whose order follows the course.
 The whole tour should take under 30 s on two cores once compiled code is cached, and under
-45 s on a first run: on a quiet 2-core machine today's chapters take about 32 s of CPU,
+45 s on a first run: on a quiet 2-core machine today's chapters take about 30 s of CPU,
 11 s of them the encoder experiments of the Boltzmann chapter, which run on the second
-core (26 s in all, warm; 44 s on a first run, 11 s of it compiling the recurrent loops).
+core (21 s in all, warm; 33 s on a first run, 8 s of it compiling the recurrent loops).
 :func:`run` writes the chapters, then the opening page with the contents and the page of
 every equation with its code (see :mod:`nnlearn.tour.book`).
 """
