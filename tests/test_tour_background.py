@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -19,6 +20,16 @@ def test_an_experiment_not_started_is_computed_here():
     assert background.result(os.getpid) == os.getpid()
     with background.started([]):
         assert background.result(os.getpid) == os.getpid()
+
+
+def test_another_threads_tour_does_not_take_this_ones_result():
+    seen = []
+    with background.started([os.getpid]):
+        other = threading.Thread(target=lambda: seen.append(background.result(os.getpid)))
+        other.start()
+        other.join()
+        assert seen == [os.getpid()]  # computed in the other thread itself
+        assert background.result(os.getpid) != os.getpid()  # still waiting here
 
 
 def test_an_error_ends_the_worker_and_drops_what_it_computed():

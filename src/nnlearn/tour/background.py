@@ -16,11 +16,20 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-#: what the worker computes now, by function (filled only while :func:`started` runs)
-_pending: dict[Callable[[], Any], Any] = {}
+
+class _Pending(threading.local):
+    """What the worker computes now for this thread's tour, by function (filled only while
+    :func:`started` runs): two tours in two threads do not take each other's results."""
+
+    def __init__(self) -> None:
+        self.results: dict[Callable[[], Any], Any] = {}
+
+
+_pending = _Pending()
 
 
 @contextlib.contextmanager
@@ -39,15 +48,16 @@ def started(experiments: Iterable[Callable[[], Any]]) -> Iterator[None]:
     pool = multiprocessing.get_context("spawn").Pool(1)
     try:
         for experiment in experiments:
-            _pending[experiment] = pool.apply_async(experiment)
+            _pending.results[experiment] = pool.apply_async(experiment)
         yield
     finally:
-        _pending.clear()
+        for experiment in experiments:
+            _pending.results.pop(experiment, None)
         pool.terminate()
         pool.join()
 
 
 def result(experiment: Callable[[], Any]) -> Any:
     """``experiment()``, from the worker if it was started there, else computed here."""
-    pending = _pending.pop(experiment, None)
+    pending = _pending.results.pop(experiment, None)
     return experiment() if pending is None else pending.get()
