@@ -6,7 +6,9 @@ from P: log σ(z) = −log(1 + e^(−z)) and log softmax(z) = z − log Σ e^z s
 rounds to 0.
 
 The logits are a finished array (no gradient is asked for), so these are computed on it
-directly (σ by SciPy's ``expit``), at a third of the cost of the engine's operations on
+directly, without recording: softmax by the engine's compiled row loop
+(:func:`nnlearn.autodiff.logits.softmax_rows`, which the fused cross-entropy uses too), σ
+by SciPy's ``expit``. That is a third of the cost of the engine's recorded operations on
 one row, where ``predict_proba`` of one sample is all fixed costs.
 """
 
@@ -15,14 +17,14 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, log_expit
 
+from nnlearn.autodiff.logits import softmax_rows
+
 
 def probabilities(z: np.ndarray, out_activation: str) -> np.ndarray:
     """P(class | x) of shape (n_samples, n_classes) from logits of shape
     (n_samples, n_outputs)."""
     if out_activation == "softmax":
-        shifted = z - z.max(axis=1, keepdims=True)  # e^(z − max z): nothing overflows
-        powers = np.exp(shifted)
-        return powers / powers.sum(axis=1, keepdims=True)
+        return _softmax(z)[0]
     if z.shape[1] == 1:
         return expit(np.hstack([-z, z]))
     return expit(z)
@@ -31,8 +33,17 @@ def probabilities(z: np.ndarray, out_activation: str) -> np.ndarray:
 def log_probabilities(z: np.ndarray, out_activation: str) -> np.ndarray:
     """log P(class | x), as :func:`probabilities` but in logarithms."""
     if out_activation == "softmax":
-        shifted = z - z.max(axis=1, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        _, peak, log_total = _softmax(z)
+        return (z - peak[:, None]) - log_total[:, None]  # (z − m) − log Σ e^(z − m)
     if z.shape[1] == 1:
         z = np.hstack([-z, z])
     return log_expit(z)
+
+
+def _softmax(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """softmax(z) by rows, with each row's max m and log Σ e^(z − m)."""
+    z = np.ascontiguousarray(z)
+    probabilities = np.empty_like(z)
+    peak, log_total = np.empty(len(z), z.dtype), np.empty(len(z), z.dtype)
+    softmax_rows(z, probabilities, peak, log_total)
+    return probabilities, peak, log_total

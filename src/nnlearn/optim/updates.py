@@ -149,4 +149,3 @@ def adagrad(theta: np.ndarray, g: np.ndarray, sum_squares: np.ndarray, lr: float
     """Adagrad: s ← s + g²;  θ ← θ − η g / (√s + ε)."""
     sum_squares += g * g
     theta -= lr * g / (np.sqrt(sum_squares) + eps)
-
