@@ -25,14 +25,12 @@ Run: ``python bench/bench_recurrent.py [--threads 1] [--repeats 5] [--quick] [--
 from __future__ import annotations
 
 import argparse
-import os
-import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import torch
-from timing import median_of, threads_limited
+from timing import CLOCKS, load_jax, median_of, threads_limited
 
 import nnlearn as nl
 
@@ -106,26 +104,6 @@ def jax_step(jax: Any, kind: str, ours: nl.Module, x: np.ndarray,
     return run
 
 
-def load_jax(threads: int) -> Any:
-    """JAX on the CPU with ``threads`` threads, or None where it is not installed."""
-    if threads == 1:
-        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
-                                   + " --xla_cpu_multi_thread_eigen=false"
-                                   " intra_op_parallelism_threads=1")
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    try:
-        import jax
-    except ImportError:
-        return None
-    return jax
-
-
-#: per library (nnlearn, PyTorch, JAX): CPU time of the calling thread where the library
-#: computes on it (one thread each), of the whole process for XLA's own threads
-CLOCKS = {"cpu": (time.thread_time, time.thread_time, time.process_time),
-          "wall": (time.perf_counter,) * 3}
-
-
 def grid(kinds: tuple[str, ...], cases: list[tuple[int, int]], repeats: int, jax: Any,
          clock: str) -> None:
     rng = np.random.default_rng(0)
@@ -143,11 +121,11 @@ def grid(kinds: tuple[str, ...], cases: list[tuple[int, int]], repeats: int, jax
                 runs.append(jax_step(jax, kind, ours, x, target))
             runs[0]()  # compile the kernels
             times = median_of(repeats, *runs, clock=CLOCKS[clock][: len(runs)])
-            times += [float("nan")] * (3 - len(runs))
-            t_ours, t_torch, t_jax = times
+            t_ours, t_torch, t_jax = [*times, None][:3]
+            jax_columns = (f"{t_jax * 1e3:8.2f}ms", f"{t_ours / t_jax:6.2f}") \
+                if jax is not None else (f"{'—':>10}", f"{'—':>6}")
             print(f"{kind:5} {steps:5} {hidden:6} {t_ours * 1e3:8.2f}ms {t_torch * 1e3:8.2f}ms "
-                  f"{t_jax * 1e3:8.2f}ms {t_ours / t_torch:7.2f} {t_ours / t_jax:6.2f}",
-                  flush=True)
+                  f"{jax_columns[0]} {t_ours / t_torch:7.2f} {jax_columns[1]}", flush=True)
 
 
 # ----- the adding problem ---------------------------------------------------------------

@@ -24,9 +24,8 @@ from typing import Any
 
 import numpy as np
 import torch
-from bench_recurrent import CLOCKS, load_jax
 from threadpoolctl import threadpool_limits
-from timing import median_of
+from timing import CLOCKS, load_jax, median_of
 
 import nnlearn as nl
 

@@ -6,6 +6,7 @@ load, and the minimum (or the median) over repeats is the signal.
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -56,3 +57,23 @@ def threads_limited(n: int) -> Any:
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(n)
+
+
+def load_jax(threads: int) -> Any:
+    """JAX on the CPU with ``threads`` threads, or None where it is not installed."""
+    if threads == 1:
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
+                                   + " --xla_cpu_multi_thread_eigen=false"
+                                   " intra_op_parallelism_threads=1")
+    os.environ.setdefault("JAX_PLATFORMS", "cpu")
+    try:
+        import jax
+    except ImportError:
+        return None
+    return jax
+
+
+#: per library (nnlearn, PyTorch, JAX): CPU time of the calling thread where the library
+#: computes on it (one thread each), of the whole process for XLA's own threads
+CLOCKS = {"cpu": (time.thread_time, time.thread_time, time.process_time),
+          "wall": (time.perf_counter,) * 3}
