@@ -9,7 +9,10 @@ Then the first use of compiled code (unless ``--no-compiled``): the first and th
 ``MLPClassifier().fit`` on digits and ``Perceptron().fit`` in one fresh process, with Numba's
 cache cold (an empty ``NUMBA_CACHE_DIR``) and warm (one filled by an earlier run), and
 ``cross_val_score(MLPClassifier(), X, y)`` on digits with ``n_jobs=1`` and ``n_jobs=2`` (loky
-worker processes, which import nnlearn and load the compiled loops again), the cache warm.
+worker processes, which import scikit-learn and nnlearn and load the compiled loops again), the
+cache warm, for the issue's ``MLPClassifier()`` and a shorter ``max_iter=50``, with
+scikit-learn's own MLPClassifier beside nnlearn's; and what a new worker pays before its first
+fold.
 These run with one BLAS thread per process (``OPENBLAS_NUM_THREADS=1``, as loky sets in its
 workers): on a loaded machine OpenBLAS's threads wait on each other, and a fit with two of them
 took 30 times as long as with one, which hid the costs measured here. A command that fails
@@ -56,13 +59,37 @@ CROSS_VALIDATION = """
 import sys, time, warnings
 from sklearn.datasets import load_digits
 from sklearn.model_selection import cross_val_score
-from nnlearn.estimators import MLPClassifier
+library, max_iter, n_jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if library == "nnlearn":
+    from nnlearn.estimators import MLPClassifier
+else:
+    from sklearn.neural_network import MLPClassifier
 warnings.simplefilter("ignore")
 X, y = load_digits(return_X_y=True)
+options = {} if max_iter == "default" else {"max_iter": int(max_iter)}
 start = time.perf_counter()
-cross_val_score(MLPClassifier(max_iter=50, random_state=0), X / 16.0, y, n_jobs=int(sys.argv[1]))
+cross_val_score(MLPClassifier(random_state=0, **options), X / 16.0, y, n_jobs=n_jobs)
 print(time.perf_counter() - start)
 """
+
+#: What a new worker process pays before its first fold: the imports, then a first small fit
+#: (nnlearn's compiled loops loaded from the cache), each timed.
+WORKER_START = """
+import time
+start = time.perf_counter()
+import sklearn.model_selection
+imported = time.perf_counter()
+from sklearn.datasets import load_digits
+from nnlearn.estimators import MLPClassifier
+X, y = load_digits(return_X_y=True)
+ready = time.perf_counter()
+MLPClassifier(max_iter=1, random_state=0).fit(X[:100] / 16.0, y[:100])
+print(imported - start, time.perf_counter() - ready)
+"""
+
+#: The calls of cross_val_score measured: the issue's MLPClassifier() and a shorter fit.
+CROSS_VALIDATIONS = [(library, max_iter) for max_iter in ("default", "50")
+                     for library in ("nnlearn", "scikit-learn")]
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
@@ -153,20 +180,47 @@ def compiled_first_use(repeats: int) -> None:
                     print(f"  {model:10s} cache {cache}: first fit {first:6.3f} s, "
                           f"second {second:6.3f} s")
         env = {**os.environ, **ONE_THREAD, "NUMBA_CACHE_DIR": warm}
-        times: dict[int, list[float]] = {1: [], 2: []}
-        for _ in range(repeats):
-            for jobs in times:
-                try:
-                    _, out = run([PYTHON, "-c", CROSS_VALIDATION, str(jobs)], env)
-                    times[jobs].append(float(out.split()[-1]))
-                except (RuntimeError, subprocess.TimeoutExpired) as error:
-                    print(f"  cross_val_score n_jobs={jobs}: failed: {error}")
-        medians = {jobs: statistics.median(t) for jobs, t in times.items() if t}
-        for jobs, seconds in medians.items():
-            print(f"  cross_val_score(MLPClassifier(max_iter=50), digits, n_jobs={jobs}): "
-                  f"{seconds:6.3f} s")
-        if len(medians) == 2:
-            print(f"  n_jobs=2 / n_jobs=1: {medians[2] / medians[1]:.2f} (target ≤ 1)")
+        cross_validation(repeats, env)
+        worker_start(repeats, env)
+
+
+def cross_validation(repeats: int, env: dict[str, str]) -> None:
+    """``cross_val_score`` on digits with n_jobs=1 and 2, nnlearn's MLPClassifier beside
+    scikit-learn's, each call in a fresh process, the calls interleaved."""
+    times: dict[tuple[str, str, int], list[float]] = {
+        (library, max_iter, jobs): [] for library, max_iter in CROSS_VALIDATIONS
+        for jobs in (1, 2)}
+    for _ in range(repeats):
+        for library, max_iter, jobs in times:
+            try:
+                _, out = run([PYTHON, "-c", CROSS_VALIDATION, library, max_iter, str(jobs)],
+                             env)
+                times[library, max_iter, jobs].append(float(out.split()[-1]))
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                print(f"  cross_val_score {library} {max_iter} n_jobs={jobs}: failed: {error}")
+    medians = {key: statistics.median(t) for key, t in times.items() if t}
+    for library, max_iter in CROSS_VALIDATIONS:
+        one, two = medians.get((library, max_iter, 1)), medians.get((library, max_iter, 2))
+        if one is None or two is None:
+            continue
+        call = "MLPClassifier()" if max_iter == "default" else f"MLPClassifier(max_iter={max_iter})"
+        target = "   (target ≤ 1)" if library == "nnlearn" else ""
+        print(f"  cross_val_score({library}'s {call}, digits): n_jobs=1 {one:6.3f} s, "
+              f"n_jobs=2 {two:6.3f} s, ratio {two / one:.2f}{target}")
+
+
+def worker_start(repeats: int, env: dict[str, str]) -> None:
+    """What a fresh worker process pays before its first fold (see WORKER_START)."""
+    rounds = []
+    for _ in range(repeats):
+        try:
+            rounds.append(tuple(map(float, run([PYTHON, "-c", WORKER_START], env)[1].split())))
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            print(f"  a worker's start: failed: {error}")
+            return
+    imports, first_fit = (statistics.median(r[i] for r in rounds) for i in (0, 1))
+    print(f"  a new worker pays: import sklearn.model_selection {imports:6.3f} s, then "
+          f"nnlearn's first fit (compiled loops from the cache) {first_fit:6.3f} s")
 
 
 def first_fits(model: str, cache: str) -> tuple[float, float] | None:
