@@ -45,3 +45,53 @@ def test_console_entry_point_runs():
         check=True,
     )
     assert "equations implemented" in result.stdout
+
+
+def test_console_entry_point_is_the_quick_exit():
+    """pyproject's script is cli.run, as python -m nnlearn is."""
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "nnlearn"]
+    assert script.value == "nnlearn.cli:run"
+
+
+QUICK_EXIT = """
+import atexit, sys
+from nnlearn import cli
+
+def command(argv=None):
+    atexit.register(print, "a handler registered by the command ran", file=sys.stderr)
+    sys.stdout.write("".join(f"line {i}\\n" for i in range(50_000)))  # buffered, not flushed
+    if sys.argv[1] == "raise":
+        raise RuntimeError("a defect")
+    return int(sys.argv[1])
+
+cli.main = command
+cli.run()
+"""
+
+
+@pytest.mark.parametrize("status", [0, 2, 5])
+def test_the_quick_exit_keeps_the_status_the_output_and_the_exit_handlers(status):
+    result = subprocess.run([sys.executable, "-c", QUICK_EXIT, str(status)],
+                            capture_output=True, text=True)
+    assert result.returncode == status
+    assert result.stdout.count("\n") == 50_000 and result.stdout.endswith("line 49999\n")
+    assert "a handler registered by the command ran" in result.stderr
+
+
+def test_a_command_that_raises_ends_the_usual_way():
+    result = subprocess.run([sys.executable, "-c", QUICK_EXIT, "raise"],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "RuntimeError: a defect" in result.stderr
+    assert result.stdout.count("\n") == 50_000
+    assert "a handler registered by the command ran" in result.stderr
+
+
+def test_output_into_a_closed_pipe_ends_quietly():
+    """`nnlearn equations | head -1`: the reader leaves, the command exits 0 without a
+    traceback."""
+    result = subprocess.run(f"{sys.executable} -m nnlearn equations | head -1", shell=True,
+                            capture_output=True, text=True)
+    assert result.stdout.count("\n") == 1 and "Traceback" not in result.stderr

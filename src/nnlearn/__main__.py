@@ -1,5 +1,3 @@
-import sys
+from nnlearn.cli import run
 
-from nnlearn.cli import main
-
-sys.exit(main())
+run()

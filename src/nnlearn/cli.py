@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 
 def _tour(args: argparse.Namespace) -> int:
@@ -140,5 +142,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def run() -> NoReturn:
+    """``nnlearn`` on the command line: :func:`main`, then a quick exit once it has returned.
+
+    After a command has done its work, Python's teardown frees every object of the libraries
+    it imported, one by one: about 190,000 once scikit-learn, SciPy, pandas and Numba are
+    loaded, 0.4 s of the 2 s ``nnlearn predict`` took on 150 rows. A command that returned
+    has closed its files (every write is in a ``with`` block or an atomic write), so the
+    process can leave that work to the operating system: the exit handlers registered later
+    (multiprocessing's, logging's, Numba's) run first, as they would, then the standard
+    streams are flushed and ``os._exit`` ends the process with the command's status. A
+    command that did not return (an error with a traceback, Ctrl-C, ``--help``) ends the
+    usual way.
+    """
+    returned: list[int] = []
+    atexit.register(_leave_quickly, returned)  # the first registered: run last
+    returned.append(main())
+    sys.exit(returned[0])
+
+
+def _leave_quickly(returned: list[int]) -> None:
+    if not returned:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a pipe closed by its reader, a closed stream
+            pass
+    os._exit(returned[0])
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
