@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import importlib
 import os
 import sys
@@ -165,10 +166,8 @@ def _leave_quickly(returned: list[int]) -> None:
     if not returned:
         return
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a pipe its reader closed, a closed stream
             stream.flush()
-        except (OSError, ValueError):  # a pipe closed by its reader, a closed stream
-            pass
     os._exit(returned[0])
 
 
