@@ -2,7 +2,8 @@
 
     python bench/bench_energy.py
 
-1. Gibbs sweeps of Boltzmann machines (100 units and 1,000 chains, and two other shapes):
+1. Gibbs sweeps of Boltzmann machines (100 units and 1,000 chains, and four other shapes,
+   down to few units and many chains):
    nnlearn's compiled sweep against a plain NumPy sweep (every chain at once, one unit at a
    time) in both memory layouts, chain-major (C) and unit-major (Fortran).
 2. Asynchronous recall on a 1,000-neuron Hopfield network: nnlearn's recall, a compiled
@@ -43,7 +44,8 @@ def numpy_gibbs_sweep(states, weights, biases, T, rng):
         states[:, i] = u[:, i] < expit(gap / T)
 
 
-def bench_gibbs(sizes=((100, 1000), (20, 1000), (500, 100)), n_sweeps=20, repeats=9):
+def bench_gibbs(sizes=((100, 1000), (20, 1000), (500, 100), (10, 10000), (5, 20000)), n_sweeps=20,
+                repeats=9):
     """nnlearn's compiled sweep against the plain NumPy sweep in both memory layouts: C
     (chain-major, one row per chain) and Fortran (unit-major, one column per unit)."""
     for n_units, n_chains in sizes:

@@ -13,7 +13,27 @@ from nnlearn.models.energy.acceptance import (
     metropolis_threshold,
 )
 from nnlearn.models.energy.binary import state_index
-from nnlearn.models.energy.sweeps import _sweep_chains, run_sweeps
+from nnlearn.models.energy.sweeps import (
+    BLOCK,
+    BLOCK_UNITS,
+    _orders,
+    _sweep_blocks,
+    _sweep_chains,
+    _sweep_each_chain,
+    run_sweeps,
+)
+
+
+def called_as_sweep_chains(kernel):
+    """One of the two loops behind _sweep_chains, called as it is (free units, shuffles)."""
+    def sweep(states, weights, biases, free, shuffles, temperatures, *rest):
+        orders = _orders(free, shuffles, len(temperatures))
+        return kernel(states, weights, biases, orders, temperatures, *rest)
+    return sweep
+
+
+KERNELS = {"blocks": called_as_sweep_chains(_sweep_blocks),
+           "each_chain": called_as_sweep_chains(_sweep_each_chain)}
 
 
 def plain_sweeps(states, weights, biases, free, shuffles, temperatures, thresholds):
@@ -38,11 +58,14 @@ def plain_sweeps(states, weights, biases, free, shuffles, temperatures, threshol
     return states, history, energies
 
 
+@pytest.mark.parametrize("kernel", ["chains", *KERNELS])
 @pytest.mark.parametrize("order", ["random", "index"])
 @pytest.mark.parametrize("threshold", [barker_threshold, metropolis_threshold])
-def test_compiled_sweep_equals_a_plain_loop(order, threshold):
+def test_compiled_sweep_equals_a_plain_loop(order, threshold, kernel):
+    sweep = _sweep_chains if kernel == "chains" else KERNELS[kernel]
     rng = np.random.default_rng(0)
-    for n, free in ((7, np.arange(7)), (9, np.array([1, 4, 5, 8]))):
+    for n, free in ((7, np.arange(7)), (9, np.array([1, 4, 5, 8])),
+                    (BLOCK_UNITS + 3, np.arange(1, BLOCK_UNITS + 2))):
         bm = random_machine(n, n)
         states = (rng.random((6, n)) < 0.5).astype(float)
         temperatures = np.array([3.0, 2.0, 1.0, 0.5])
@@ -51,8 +74,8 @@ def test_compiled_sweep_equals_a_plain_loop(order, threshold):
         expected, history, expected_energy = plain_sweeps(
             states, bm.weights, bm.biases, free, shuffles, temperatures, thresholds)
         energies, pairs, singles = np.empty((6, 4)), np.zeros((n, n)), np.zeros(n)
-        _sweep_chains(states, bm.weights, bm.biases, free,
-                      shuffles, temperatures, thresholds, 2, energies, pairs, singles)
+        sweep(states, bm.weights, bm.biases, free,
+              shuffles, temperatures, thresholds, 2, energies, pairs, singles)
         np.testing.assert_array_equal(states, expected)
         np.testing.assert_allclose(energies, expected_energy, atol=1e-12)
         recorded = history[:, 2:].reshape(-1, n)  # the last two sweeps
@@ -63,6 +86,59 @@ def test_compiled_sweep_equals_a_plain_loop(order, threshold):
         np.testing.assert_array_equal(history[:, :, clamped],
                                       np.broadcast_to(states[:, None, clamped],
                                                       history[:, :, clamped].shape))
+
+
+@pytest.mark.parametrize("rule", ["gibbs", "metropolis"])
+@pytest.mark.parametrize("n", [1, 5, BLOCK_UNITS])
+def test_the_block_loop_gives_the_states_of_the_chain_by_chain_loop(rule, n):
+    """The same draws, so the same states: over several blocks and a partial one, with
+    clamped units, the co-activations too; the energies to rounding (summed in another
+    order)."""
+    rng = np.random.default_rng(n)
+    bm = random_machine(n, n + 1, scale=0.7)
+    n_chains, n_sweeps = 2 * BLOCK + 17, 5
+    start = (rng.random((n_chains, n)) < 0.5).astype(float)
+    free = np.flatnonzero(rng.random(n) < 0.7) if n > 1 else np.arange(1)
+    orders = _orders(free, rng.random((n_sweeps, len(free))), n_sweeps)
+    temperatures = np.linspace(2.0, 0.5, n_sweeps)
+    threshold = THRESHOLDS[{"gibbs": boltzmann_acceptance,
+                            "metropolis": metropolis_acceptance}[rule]]
+    thresholds = threshold(rng.random((n_chains, n_sweeps, len(free))))
+    results = []
+    for kernel in (_sweep_blocks, _sweep_each_chain):
+        states, energies = start.copy(), np.empty((n_chains, n_sweeps))
+        pairs, singles = np.zeros((n, n)), np.zeros(n)
+        kernel(states, bm.weights, bm.biases, orders, temperatures, thresholds, 2, energies,
+               pairs, singles)
+        results.append((states, energies, pairs, singles))
+    (blocks, block_energies, block_pairs, block_singles), (chains, energies, pairs, singles) = \
+        results
+    np.testing.assert_array_equal(blocks, chains)
+    assert not np.array_equal(blocks[:, free], start[:, free])  # the sweeps moved
+    clamped = np.setdiff1d(np.arange(n), free)
+    np.testing.assert_array_equal(blocks[:, clamped], start[:, clamped])
+    np.testing.assert_allclose(block_energies, energies, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(block_pairs, pairs)
+    np.testing.assert_array_equal(block_singles, singles)
+
+
+def test_sweeps_of_few_units_go_by_blocks_and_of_many_chain_by_chain():
+    """_sweep_chains takes the block loop up to BLOCK_UNITS units: seen through the energies,
+    which the two loops sum in different orders."""
+    for n, kernel in ((BLOCK_UNITS, _sweep_blocks), (BLOCK_UNITS + 1, _sweep_each_chain)):
+        rng = np.random.default_rng(n)
+        bm = random_machine(n, 3)
+        start = (rng.random((40, n)) < 0.5).astype(float)
+        shuffles, thresholds = rng.random((2, n)), barker_threshold(rng.random((40, 2, n)))
+        outputs = []
+        for sweep in (_sweep_chains, KERNELS["blocks"], KERNELS["each_chain"]):
+            energies = np.empty((40, 2))
+            sweep(start.copy(), bm.weights, bm.biases, np.arange(n), shuffles, np.ones(2),
+                  thresholds, 2, energies, np.zeros((n, n)), np.zeros(n))
+            outputs.append(energies)
+        assert not np.array_equal(outputs[1], outputs[2])  # so the energies tell them apart
+        expected = outputs[1] if kernel is _sweep_blocks else outputs[2]
+        np.testing.assert_array_equal(outputs[0], expected)
 
 
 def test_thresholds_are_the_inverse_of_the_acceptance_functions():
