@@ -48,14 +48,10 @@ from nnlearn import activations
 from nnlearn.checks import check_path
 from nnlearn.estimators import MLPClassifier, MLPRegressor
 from nnlearn.io.atomic import atomic_write
+from nnlearn.io.format import DOCUMENT, FITTED_ATTRIBUTE, FORMAT, HOW_TO_REGISTER, TYPE, VERSION
 from nnlearn.layers.module import LAYERS, Module
 from nnlearn.models import RBM, Adaline, BoltzmannMachine, LogisticNeuron, Perceptron
 from nnlearn.registry import Registry
-
-FORMAT = "nnlearn"
-VERSION = 1
-DOCUMENT = "nnlearn.json"
-TYPE = "$type"
 
 #: The estimator classes that ``nnlearn.load`` may build, by class name.
 ESTIMATORS: Registry[type[BaseEstimator]] = Registry("estimator")
@@ -63,15 +59,6 @@ for _estimator in (MLPClassifier, MLPRegressor, Perceptron, Adaline, LogisticNeu
                    BoltzmannMachine):
     ESTIMATORS.register(_estimator.__name__)(_estimator)
 
-FITTED_ATTRIBUTE = re.compile(r"[a-z][a-z0-9_]*_")
-
-#: The dtypes a file may name (of arrays, of estimators' parameters and fitted state).
-DTYPES = frozenset(np.dtype(code).name for code in "?bhilqBHILQefdO")
-
-#: What makes a layer class savable and loadable, for the errors of a class that is not.
-HOW_TO_REGISTER = ("decorate the class {name} with @nnlearn.layers.register_layer and give it a "
-                    "config() method returning the constructor arguments that rebuild it "
-                    "(nnlearn.load calls {name}(**config), then restores its parameters)")
 
 def save(obj: Module | BaseEstimator, path: str | os.PathLike[str],
          metadata: Mapping[str, Any] | None = None) -> None:

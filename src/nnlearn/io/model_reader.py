@@ -14,18 +14,17 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from nnlearn import activations
 from nnlearn.checks import check_integer
 from nnlearn.io.archive import DEFAULT_MAX_BYTES, Archive, FileFormatError
-from nnlearn.io.model_file import (
+from nnlearn.io.format import (
     DOCUMENT,
     DTYPES,
-    ESTIMATORS,
     FITTED_ATTRIBUTE,
     FORMAT,
     HOW_TO_REGISTER,
@@ -40,6 +39,9 @@ from nnlearn.layers.module import (
     parameter_allowance,
 )
 from nnlearn.registry import Registry
+
+if TYPE_CHECKING:
+    from sklearn.base import BaseEstimator
 
 #: Bytes a network may allocate beyond its arrays while it is built from a file.
 ALLOWANCE_SLACK = 1 << 16
@@ -81,11 +83,43 @@ def load_metadata(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
         return reader.document["metadata"]
 
 
+@dataclass(frozen=True)
+class EstimatorParts:
+    """An estimator as its file describes it, not built: its class name, the library that
+    wrote it, its parameters and its fitted attributes (decoded: arrays, and networks built
+    and checked as :func:`load` builds them). Both read as attributes, fitted first, as the
+    built estimator's would: ``parts.classes_``, ``parts.hidden_layer_sizes``."""
+
+    name: str
+    library: str | None
+    params: dict[str, Any]
+    fitted: dict[str, Any]
+
+    def __getattr__(self, key: str) -> Any:
+        for values in (self.fitted, self.params):
+            if key in values:
+                return values[key]
+        raise AttributeError(f"{self.name} has no {key!r}")
+
+
+def load_parts(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+               ) -> tuple[Any, dict[str, Any]]:
+    """What ``path`` holds, with every estimator (scikit-learn's transformers and pipelines
+    included) left as its :class:`EstimatorParts`, and the metadata: for a reader that knows
+    what to do with the parts, such as ``nnlearn predict``, without importing scikit-learn.
+    The document and the arrays are checked as :func:`load` checks them; what the parts mean
+    is for the reader to check."""
+    with _Reader(path, max_bytes, build_estimators=False) as reader:
+        return reader.decode(reader.document["object"], "object"), reader.document["metadata"]
+
+
 class _Reader:
     """An open nnlearn file: its JSON document, checked, and its arrays, read on demand."""
 
-    def __init__(self, path: str | os.PathLike[str], max_bytes: int) -> None:
+    def __init__(self, path: str | os.PathLike[str], max_bytes: int, *,
+                 build_estimators: bool = True) -> None:
         max_bytes = check_integer(max_bytes, "max_bytes", minimum=1)
+        self.build_estimators = build_estimators
         self.archive = Archive(path, max_bytes)
         try:
             self.document = self.read_document()
@@ -220,13 +254,20 @@ class _Reader:
             parameter.requires_grad = key not in set(frozen)
         return module.train(training)
 
-    def estimator(self, value: dict[str, Any], where: str) -> BaseEstimator:
+    def estimator(self, value: dict[str, Any], where: str) -> BaseEstimator | EstimatorParts:
         """An estimator, its fitted attributes checked against each other and its parameters
         (by its ``_check_fitted_attributes()``) before it is returned; a scikit-learn
-        transformer, checked by :func:`nnlearn.io.transformers.rebuild`."""
-        from nnlearn.io import transformers
-
+        transformer, checked by :func:`nnlearn.io.transformers.rebuild`; or, unless
+        ``build_estimators``, its :class:`EstimatorParts`."""
         name = value["name"]
+        if not self.build_estimators:
+            library = value.get("library")
+            return EstimatorParts(name, library if isinstance(library, str) else None,
+                                  self._decode(value["params"], where),
+                                  self._decode(value["fitted"], where))
+        from nnlearn.io import transformers
+        from nnlearn.io.model_file import ESTIMATORS
+
         if name in transformers.TRANSFORMERS:
             params = self._decode(value["params"], where)
             state = self._decode(value["fitted"], where)

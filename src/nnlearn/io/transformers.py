@@ -31,6 +31,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from nnlearn.checks import describe
+from nnlearn.io.format import by_this_scikit_learn
 from nnlearn.registry import Registry
 
 #: The scikit-learn classes that ``nnlearn.load`` may build, by class name.
@@ -90,13 +91,8 @@ def rebuild(name: str, params: dict[str, Any], state: dict[str, Any], library: A
     return transformer
 
 
-def _minor(version: str) -> tuple[str, ...]:
-    return tuple(version.split(".")[:2])
-
-
 def _check_library(library: Any) -> None:
-    saved = library.removeprefix("scikit-learn ") if isinstance(library, str) else None
-    if saved is None or saved == library or _minor(saved) != _minor(sklearn.__version__):
+    if not by_this_scikit_learn(library):
         raise ValueError(
             f"it was saved by {library!r}; this is {LIBRARY}, whose transformers may keep "
             f"other fitted state: train the model again with it (or install the version "
