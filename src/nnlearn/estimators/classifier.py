@@ -16,6 +16,7 @@ from sklearn.utils.validation import column_or_1d
 from nnlearn import losses
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
+from nnlearn.estimators import prediction
 from nnlearn.estimators.mlp import BaseMLP
 from nnlearn.estimators.params import check_class_weight, extended_init
 from nnlearn.estimators.probabilities import log_probabilities, probabilities
@@ -171,7 +172,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     @property
     def _multilabel(self) -> bool:
-        return self.out_activation_ == "logistic" and self.n_outputs_ > 1
+        return prediction.is_multilabel(self.out_activation_, self.n_outputs_)
 
     def _loss(self) -> Any:
         if self._multilabel:
@@ -206,19 +207,6 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return None if y.ndim == 2 and y.shape[1] > 1 else column_or_1d(y)
 
     # ----- prediction ----------------------------------------------------------------
-    def _check_fitted_attributes(self) -> None:
-        super()._check_fitted_attributes()
-        classes = np.asarray(self.classes_)
-        k, outputs = len(classes), self.n_outputs_
-        if classes.ndim != 1 or k < 2 or len(np.unique(classes)) != k:
-            raise ValueError(f"classes_ must be at least two distinct labels, got {classes!r}")
-        valid = {"softmax": k > 2 and outputs == k,  # one label of k > 2 classes
-                 "logistic": (k == 2 and outputs == 1)  # one label of two classes
-                 or (outputs == k and np.array_equal(classes, np.arange(k)))}  # k labels
-        if not valid.get(self.out_activation_, False):
-            raise ValueError(f"out_activation_={self.out_activation_!r} with {k} classes and "
-                             f"n_outputs_={outputs} do not fit together")
-
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """The logits: shape (n_samples,) for two classes, else (n_samples, n_outputs)."""
         output = self._forward(X)
@@ -251,11 +239,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return self._labels(self._forward(X))
 
     def _labels(self, output: np.ndarray) -> np.ndarray:
-        """The predicted labels from the logits (σ(z) > ½: z > 0, as scikit-learn's ½)."""
-        if self._multilabel:
-            return (output > 0).astype(np.int64)
-        index = (output[:, 0] > 0).astype(np.intp) if output.shape[1] == 1 else output.argmax(1)
-        return self.classes_[index]
+        return prediction.labels(output, self.classes_, self._multilabel)
 
     def _validation_score(self, X: Any, y: np.ndarray, weights: np.ndarray | None) -> float:
         output = self._outputs(X)

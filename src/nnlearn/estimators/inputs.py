@@ -39,19 +39,6 @@ def statistics(X: Any, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarr
     return mean, np.where(scale > 0, scale, 1.0)
 
 
-def standardized(X: Any, mean: np.ndarray | None, scale: np.ndarray | None,
-                 dtype: np.dtype) -> Any:
-    """X − mean over scale (when the statistics are given) in ``dtype``: a C-contiguous
-    array, or for a sparse X a CSR matrix scaled column by column."""
-    if is_sparse(X):
-        if scale is not None:
-            X = X.multiply(1 / scale)
-        return X.tocsr().astype(dtype, copy=False)
-    if mean is not None:
-        X = (X - mean) / scale
-    return np.ascontiguousarray(X, dtype=dtype)
-
-
 def training_inputs(estimator: Any, X: Any, y: Any, *, reset: bool, dtype: Any) -> tuple:
     """(X, y) checked as ``validate_data(estimator, X, y, ...)`` checks them (a sparse X
     stays sparse; y may have several columns; a regressor's y is numeric), each error

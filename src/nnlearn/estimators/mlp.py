@@ -20,17 +20,17 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.utils.validation import check_is_fitted
 
-from nnlearn.autodiff.tensor import Tensor, no_grad
+from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import naming
-from nnlearn.estimators import inputs, network
+from nnlearn.estimators import inputs, network, prediction
 from nnlearn.estimators.params import Settings, check_params
-from nnlearn.estimators.state import check_fitted_state
+from nnlearn.estimators.state import check_fitted_state, check_output_state
 from nnlearn.estimators.training import fit_lbfgs, fit_stochastic
 from nnlearn.init import rng_from
-from nnlearn.train.data import check_sample_weight
+from nnlearn.train.data import check_sample_weight, is_sparse
 from nnlearn.train.objective import outputs
 
 
@@ -241,7 +241,7 @@ class BaseMLP(BaseEstimator):
                              f"{self.n_outputs_}")
         else:
             self._resume()
-        prepared = inputs.standardized(X, self.mean_, self.scale_, self.model_.dtype)
+        prepared = prediction.standardized(X, self.mean_, self.scale_, self.model_.dtype)
         if self.solver == "lbfgs":
             fit_lbfgs(self, prepared, targets, weights)
         else:
@@ -314,6 +314,7 @@ class BaseMLP(BaseEstimator):
         """A ``ValueError`` unless the fitted attributes agree with each other and with the
         parameters (``nnlearn.load`` calls this before it returns a loaded estimator)."""
         check_fitted_state(self, check_params(self))
+        check_output_state(self, classifier=is_classifier(self))
 
     # ----- prediction ----------------------------------------------------------------
     def _forward(self, X: ArrayLike) -> np.ndarray:
@@ -321,10 +322,10 @@ class BaseMLP(BaseEstimator):
         if not hasattr(self, "model_"):
             check_is_fitted(self, "model_")
         X = inputs.prediction_inputs(self, X)
-        prepared = inputs.standardized(X, self.mean_, self.scale_, network.dtype_of(self.model_))
-        if type(prepared) is np.ndarray:
-            with no_grad():
-                return self.model_(Tensor(prepared)).data
+        if not is_sparse(X):
+            return prediction.network_output(self.model_, X, self.mean_, self.scale_)
+        prepared = prediction.standardized(X, self.mean_, self.scale_,
+                                           prediction.dtype_of(self.model_))
         return outputs(self.model_, prepared).data
 
     def _outputs(self, X: Any) -> np.ndarray:

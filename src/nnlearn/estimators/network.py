@@ -59,12 +59,6 @@ def mlp_network(n_features: int, hidden_layer_sizes: Sequence[int], n_outputs: i
     return Sequential(*layers, output).astype(dtype)
 
 
-def dtype_of(network: Sequential) -> np.dtype:
-    """The network's dtype, read from its first weight matrix (``Module.dtype`` looks at
-    every parameter: too slow for a prediction of one row)."""
-    return network[0].weight.dtype
-
-
 class LayerArrays:
     """A fitted attribute listing one array of each layer (``coefs_``: the weights W_κ,
     ``intercepts_``: the biases b_κ), the network's own arrays; assigning a list of arrays

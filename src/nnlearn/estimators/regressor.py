@@ -71,11 +71,6 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _loss_scale(self) -> float:
         return 1 / self.n_outputs_
 
-    def _check_fitted_attributes(self) -> None:
-        super()._check_fitted_attributes()
-        if self.out_activation_ != "identity":
-            raise ValueError(f"out_activation_ must be 'identity', got {self.out_activation_!r}")
-
     def predict(self, X: ArrayLike) -> np.ndarray:
         """ŷ: shape (n_samples,) for one output, else (n_samples, n_outputs)."""
         output = self._forward(X)

@@ -41,6 +41,27 @@ def check_fitted_state(estimator: Any, settings: Settings) -> None:
     _check_stopping_state(estimator)
 
 
+def check_output_state(estimator: Any, classifier: bool) -> None:
+    """A ``ValueError`` unless the output layer's activation fits the estimator: identity
+    for a regressor; for a classifier, softmax over k > 2 classes, or the logistic σ of one
+    output for two classes or of one output per label of k labels."""
+    if not classifier:
+        if estimator.out_activation_ != "identity":
+            raise ValueError(f"out_activation_ must be 'identity', got "
+                             f"{estimator.out_activation_!r}")
+        return
+    classes = np.asarray(estimator.classes_)
+    k, outputs = len(classes), estimator.n_outputs_
+    if classes.ndim != 1 or k < 2 or len(np.unique(classes)) != k:
+        raise ValueError(f"classes_ must be at least two distinct labels, got {classes!r}")
+    valid = {"softmax": k > 2 and outputs == k,  # one label of k > 2 classes
+             "logistic": (k == 2 and outputs == 1)  # one label of two classes
+             or (outputs == k and np.array_equal(classes, np.arange(k)))}  # k labels
+    if not valid.get(estimator.out_activation_, False):
+        raise ValueError(f"out_activation_={estimator.out_activation_!r} with {k} classes and "
+                         f"n_outputs_={outputs} do not fit together")
+
+
 def _check_statistics(estimator: Any, n_in: int) -> None:
     """mean_ and scale_: arrays of n_features values with ``standardize``, else None."""
     standardize = estimator.standardize

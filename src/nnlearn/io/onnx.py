@@ -144,7 +144,7 @@ def _estimator_graph(onnx_graph: Any, estimator: Any) -> tuple:
     check_is_fitted(estimator, "model_")
     graph = onnx_graph.Graph(_dtype_of(estimator.model_, "model_"))
     x = "X"
-    if estimator.mean_ is not None:  # as inputs.standardized: in float64, then the dtype
+    if estimator.mean_ is not None:  # as prediction.standardized: in float64, then the dtype
         if graph.dtype != np.float64:
             x = graph.node("Cast", x, to=TensorProto.DOUBLE)
         x = graph.node("Sub", x, graph.constant(estimator.mean_, "mean", np.float64))
