@@ -173,7 +173,8 @@ ERRORS = [
                                          "trained estimator"),
     (["predict", "{listed}", "{good}"], "MODEL: '.*listed.nnl' has metadata that is a list"),
     (["predict", "{foreign}", "{good}"], "MODEL: '.*foreign.nnl' holds a preprocessing that "
-                                         "nnlearn train did not make; use it from Python"),
+                                         r"nnlearn train did not make \(the preprocessing has "
+                                         r"sparse_threshold=0.3, not 0\); use it from Python"),
     (["predict", "{features}", "{good}"], "MODEL: the metadata of '.*features.nnl' gives the "
                                           "features 3, not a list of column names"),
     # predict's DATA

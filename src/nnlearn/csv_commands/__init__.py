@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -171,14 +170,3 @@ def checked_predictions(predictor: Any, inputs: np.ndarray) -> tuple[np.ndarray,
     finite = np.isfinite(np.asarray(outputs, dtype=np.float64).reshape(len(inputs), -1))
     rows = np.flatnonzero(~finite.all(axis=1))
     return predictions, int(rows[0]) if rows.size else None
-
-
-def transform(preprocessing: Any, frame: Any) -> np.ndarray:
-    """:func:`nnlearn.tabular.transform` of the rows of DATA, without scikit-learn's warning
-    of categories training never saw: ``predict`` names them in a note (and a command runs in
-    one thread, so that changing the warning filters for a moment is safe)."""
-    from nnlearn import tabular
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Found unknown categories", UserWarning)
-        return tabular.transform(preprocessing, frame, "DATA")

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlearn.csv_commands import check_out, checked_predictions, csv_format, transform
+from nnlearn.csv_commands import check_out, checked_predictions, csv_format
 
 #: Fewer training rows than this, and the held-out tenth of early stopping is too small to
 #: judge the epochs by (its loss moves with a handful of samples): every epoch runs.
@@ -146,9 +146,9 @@ def run(args: argparse.Namespace) -> int:
     if classify and len(np.unique(y_train)) < 2:
         raise ValueError(f"--test-size {args.test_size}: the training rows hold one class only; "
                          "hold out fewer rows or give more")
-    preprocessing = columns.preprocessing()
+    preprocessing = tabular.column_transformer(columns)
     inputs_train = tabular.fit_transform(preprocessing, X_train, "DATA")
-    inputs_test = transform(preprocessing, X_test)
+    inputs_test = tabular.FittedPreprocessing.of(preprocessing).transform(X_test, "DATA")
     _check_network_size(inputs_train.shape[1], args.hidden,
                         len(labels) if classify and len(labels) > 2 else 1,
                         min(args.batch_size, len(inputs_train)))

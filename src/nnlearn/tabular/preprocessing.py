@@ -11,16 +11,13 @@ Each feature column is one of two kinds, and becomes numbers for the network so:
 * every column with missing values in training also gets an indicator column, 1 where the
   value was missing (``MissingIndicator``).
 
-The transformers sit in one ``ColumnTransformer`` that is saved with the network
-(:mod:`nnlearn.io.transformers`), so ``nnlearn predict`` applies to new rows exactly what
-training did. The checks here name the column and the row at fault: a value that is not
-finite, a column of numbers with a word in it, or numbers too large to standardize.
+The transformers (:data:`~nnlearn.tabular.fitted.STEPS`) sit in one ``ColumnTransformer``
+that is saved with the network (:mod:`nnlearn.io.transformers`); what they learned is applied
+by :class:`~nnlearn.tabular.fitted.FittedPreprocessing`, in training and in ``nnlearn
+predict`` alike. Numbers too large to standardize are an error naming their column.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,118 +26,26 @@ from sklearn.impute import MissingIndicator, SimpleImputer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from nnlearn.checks import check_integer
-from nnlearn.tabular.limits import MAX_CATEGORIES
+from nnlearn.tabular.columns import Columns
+from nnlearn.tabular.fitted import COLUMN_TRANSFORMER, STEPS, FittedPreprocessing
+
+#: The classes of :data:`~nnlearn.tabular.fitted.STEPS`, by name.
+CLASSES = {cls.__name__: cls for cls in (SimpleImputer, StandardScaler, OneHotEncoder,
+                                         MissingIndicator)}
 
 
-@dataclass
-class Columns:
-    """The feature columns of a table, by kind.
-
-    Attributes
-    ----------
-    numbers : list of str
-        Imputed with the median, standardized.
-    categories : list of str
-        Imputed with the most frequent value, one-hot encoded.
-    missing : list of str
-        The columns that get a missing-value indicator.
-    empty : list of str
-        The columns without any value, left out.
-    """
-
-    numbers: list[str]
-    categories: list[str]
-    missing: list[str]
-    empty: list[str]
-
-    #: The names of the transformers of :meth:`preprocessing`, by the columns they take.
-    KINDS = ("numbers", "categories", "missing")
-
-    @property
-    def features(self) -> list[str]:
-        return [*self.numbers, *self.categories]
-
-    @classmethod
-    def of(cls, preprocessing: ColumnTransformer) -> Columns:
-        """The columns a fitted :meth:`preprocessing` was made for."""
-        columns = {name: list(selected) for name, _, selected in preprocessing.transformers_}
-        return cls(*(columns.get(name, []) for name in cls.KINDS), empty=[])
-
-    @classmethod
-    def infer(cls, frame: pd.DataFrame, features: Sequence[str], source: str, *,
-              categories: Sequence[str] = (), max_categories: int = MAX_CATEGORIES) -> Columns:
-        """The kind of each column of ``features`` (``categories`` are categories whatever
-        they hold); a text column that holds numbers but for a few cells is an error, as is
-        a column of more than ``max_categories`` categories."""
-        max_categories = check_integer(max_categories, "max_categories", minimum=1)
-        numbers, kinds, empty = [], [], []
-        for name in features:
-            column = frame[name]
-            if column.isna().all():
-                empty.append(name)
-            elif name in categories or not _is_numbers(column):
-                if name not in categories:
-                    _refuse_numbers_as_text(column, name, source)
-                count = column.nunique()
-                if count > max_categories:
-                    raise ValueError(
-                        f"{source}: column {name!r} holds {count:,} different values; as "
-                        f"categories they would be {count:,} columns of 0/1, more than "
-                        f"--max-categories {max_categories}: leave the column out with "
-                        f"--ignore {name!r}, or raise --max-categories")
-                kinds.append(name)
-            else:
-                numbers.append(name)
-        missing = [name for name in [*numbers, *kinds] if frame[name].isna().any()]
-        return cls(numbers, kinds, missing, empty)
-
-    def prepare(self, frame: pd.DataFrame, source: str) -> pd.DataFrame:
-        """The feature columns of ``frame`` as the preprocessing takes them: numbers as
-        float64 (finite or missing), categories as text (:func:`category_text`)."""
-        prepared = {}
-        for name in self.numbers:
-            column = frame[name]
-            if not _is_numbers(column):
-                bad = first_non_number(column)
-                raise ValueError(f"{source}: column {name!r} must hold numbers, but row "
-                                 f"{bad + 1} holds {column[bad]!r}{_hint(column)}")
-            values = column.astype(np.float64)
-            infinite = np.isinf(values.to_numpy())
-            if infinite.any():
-                row = int(np.argmax(infinite))
-                raise ValueError(
-                    f"{source}: column {name!r} holds a value that is not finite ("
-                    f"{values.iloc[row]} in row {frame.index[row] + 1}); nnlearn needs finite "
-                    "numbers (leave a cell empty for a missing value)")
-            prepared[name] = values
-        for name in self.categories:
-            prepared[name] = category_text(frame[name])
-        return pd.DataFrame(prepared, index=frame.index)
-
-    def preprocessing(self) -> ColumnTransformer:
-        """The unfitted ``ColumnTransformer`` of these columns."""
-        transformers = []
-        if self.numbers:
-            transformers.append(("numbers", make_pipeline(
-                SimpleImputer(strategy="median"), StandardScaler()), self.numbers))
-        if self.categories:
-            transformers.append(("categories", make_pipeline(
-                SimpleImputer(strategy="most_frequent"),
-                OneHotEncoder(handle_unknown="ignore", sparse_output=False)), self.categories))
-        if self.missing:
-            transformers.append(("missing", MissingIndicator(features="all"), self.missing))
-        return ColumnTransformer(transformers, sparse_threshold=0)
-
-
-def category_text(column: pd.Series) -> pd.Series:
-    """The values of a category column as text, the same however pandas read the column:
-    whole numbers without a decimal point (2.0 and 2 are "2"), true/false as "True"/"False";
-    missing values stay missing."""
-    if pd.api.types.is_float_dtype(column) and bool(
-            (column.dropna() == np.round(column.dropna())).all()):
-        column = column.astype("Int64")
-    return column.astype(str).where(column.notna())  # pandas 2 would write NaN as "nan"
+def column_transformer(columns: Columns) -> ColumnTransformer:
+    """The unfitted preprocessing of ``columns``: for each kind of column that has some, its
+    transformers of :data:`~nnlearn.tabular.fitted.STEPS`."""
+    selected = {"numbers": columns.numbers, "categories": columns.categories,
+                "missing": columns.missing}
+    transformers = []
+    for kind, steps in STEPS.items():
+        if selected[kind]:
+            built = [CLASSES[name](**params) for name, params in steps]
+            transformer = built[0] if len(built) == 1 else make_pipeline(*built)
+            transformers.append((kind, transformer, selected[kind]))
+    return ColumnTransformer(transformers, **COLUMN_TRANSFORMER)
 
 
 def fit_transform(preprocessing: ColumnTransformer, frame: pd.DataFrame, source: str
@@ -161,78 +66,4 @@ def fit_transform(preprocessing: ColumnTransformer, frame: pd.DataFrame, source:
                 f"{source}: column {name!r} holds numbers as large as {largest:.3g}, too "
                 "large to standardize: the mean or variance of its values overflows float64 "
                 "(rescale the column, e.g. divide it by a power of ten)")
-    return transform(preprocessing, frame, source)
-
-
-def transform(preprocessing: ColumnTransformer, frame: pd.DataFrame, source: str) -> np.ndarray:
-    """``preprocessing.transform(frame)``, of shape (n_rows, n_inputs); a standardized value
-    that overflows is an error naming its column and row. (scikit-learn warns of categories
-    training never saw: :func:`unseen_categories` names them.)"""
-    with np.errstate(over="ignore", invalid="ignore"):
-        X = preprocessing.transform(frame)
-    numbers = Columns.of(preprocessing).numbers
-    if numbers:
-        rows, columns = np.nonzero(~np.isfinite(X[:, preprocessing.output_indices_["numbers"]]))
-        if rows.size:
-            name = numbers[columns[0]]
-            value = frame[name].iloc[rows[0]]
-            raise ValueError(
-                f"{source}: column {name!r}, row {frame.index[rows[0]] + 1}: {value:.3g} "
-                "overflows float64 when standardized as in training (rescale the column)")
-    return X
-
-
-def unseen_categories(preprocessing: ColumnTransformer, frame: pd.DataFrame
-                      ) -> dict[str, list[str]]:
-    """The values of each category column of ``frame`` that training never saw (they are
-    encoded as no category), by column."""
-    categories = Columns.of(preprocessing).categories
-    if not categories:
-        return {}
-    encoder = preprocessing.named_transformers_["categories"][-1]
-    unseen = {}
-    for name, known in zip(categories, encoder.categories_, strict=True):
-        column = frame[name].dropna()
-        values = column[~column.isin(known)].unique().tolist()
-        if values:
-            unseen[name] = values
-    return unseen
-
-
-def _is_numbers(column: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-
-
-def first_non_number(column: pd.Series) -> int:
-    """The index label of the first present cell of ``column`` that is not a number (as
-    text: true/false is not one); the first present cell if all are."""
-    text = column.dropna().astype(str)
-    bad = text.index[pd.to_numeric(text, errors="coerce").isna().to_numpy()]
-    return int(bad[0] if bad.size else text.index[0])
-
-
-def _has_decimal_commas(column: pd.Series) -> bool:
-    """Whether every value of the text column ``column`` is a number once its decimal comma
-    is a point (and some have one)."""
-    present = column.dropna().astype(str)
-    with_point = pd.to_numeric(present.str.replace(",", ".", regex=False), errors="coerce")
-    return bool(present.str.contains(",", regex=False).any() and with_point.notna().all())
-
-
-def _hint(column: pd.Series) -> str:
-    if _has_decimal_commas(column):
-        return " (numbers with a decimal comma? read them with --decimal ,)"
-    return " (leave a cell empty for a missing value)"
-
-
-def _refuse_numbers_as_text(column: pd.Series, name: str, source: str) -> None:
-    """A text column most of whose cells are numbers is a column of numbers with bad cells
-    (or a decimal comma): an error, unless ``--categories`` says it holds categories."""
-    present = column.dropna().astype(str)
-    numbers = pd.to_numeric(present, errors="coerce").notna().sum()
-    if present.size and (2 * numbers > present.size or _has_decimal_commas(column)):
-        bad = first_non_number(column)
-        raise ValueError(
-            f"{source}: column {name!r} holds numbers, but row {bad + 1} holds "
-            f"{column[bad]!r}{_hint(column)}; if the column holds categories, say so with "
-            f"--categories {name!r}")
+    return FittedPreprocessing.of(preprocessing).transform(frame, source)

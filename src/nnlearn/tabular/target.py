@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from nnlearn.tabular.columns import category_text, first_non_number
 from nnlearn.tabular.limits import MAX_INFERRED_CLASSES
-from nnlearn.tabular.preprocessing import category_text, first_non_number
 
 
 def targets(target: pd.Series, name: str, task: str | None = None) -> tuple[str, np.ndarray]:
@@ -35,7 +35,7 @@ def targets(target: pd.Series, name: str, task: str | None = None) -> tuple[str,
     task : str
     y : ndarray of shape (n_rows,)
         Class labels (integers when every label is a whole number, else text as
-        :func:`~nnlearn.tabular.preprocessing.category_text` writes it), or float64 values.
+        :func:`~nnlearn.tabular.columns.category_text` writes it), or float64 values.
 
     Raises
     ------
