@@ -205,7 +205,7 @@ def _encoder_problem(page: Page, main: EncoderResult) -> None:
     page.text("Ackley, Hinton and Sejnowski (1985) tried their learning procedure on "
               f"encoder problems. Two visible groups of {v} units, V1 and V2, can talk "
               f"only through {h} hidden units H: each group is connected within itself and "
-              "to H, the hidden units to each other, and no unit of V1 to any unit of V2. "
+              "to H, and no unit of V1 to any unit of V2 nor any hidden unit to another. "
               f"The machine is shown {v} patterns, equally often, each with one unit of V1 "
               "and the same unit of V2 on. To reproduce them it must pass on through H "
               f"which unit of V1 is on, and {h} binary units have exactly {2 ** h} states: "

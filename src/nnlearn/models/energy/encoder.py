@@ -2,11 +2,12 @@
 Boltzmann learning.
 
 Two visible groups of v units, V1 ("input") and V2 ("output"), can talk only through h
-hidden units H: each group is connected within itself and to H, the hidden units to each
-other, and no unit of V1 to any of V2. The environment has v equally likely patterns, each
-with one unit of V1 and the same unit of V2 on. To reproduce them the machine must give
-each pattern its own code in H, with h = log2 v units for the tightest encoder (the 4-2-4
-and 8-3-8 encoders) and more for the looser 4-3-4.
+hidden units H: each group is connected within itself and to H, and no unit of V1 to any of
+V2 nor any hidden unit to another ("the units in H are not connected to each other", §4).
+The environment has v equally likely patterns, each with one unit of V1 and the same unit
+of V2 on. To reproduce them the machine must give each pattern its own code in H, with
+h = log2 v units for the tightest encoder (the 4-2-4 and 8-3-8 encoders) and more for the
+looser 4-3-4.
 
 A run learns with the paper's procedure (:data:`~nnlearn.models.energy.boltzmann_learning.
 PAPER_1985`: annealing in both phases, noisy clamping, statistics from 10 sweeps at T = 10,
@@ -37,9 +38,9 @@ from nnlearn.models.energy.boltzmann_learning import PAPER_1985
 
 TEST = "tests/test_boltzmann_encoder.py::"
 #: The encoders' architecture: each visible group within itself and with the hidden
-#: units, the hidden units among themselves; V1 and V2 are not connected.
-ENCODER_CONNECTIONS = (("input", "input"), ("output", "output"), ("hidden", "hidden"),
-                       ("input", "hidden"), ("output", "hidden"))
+#: units; V1 and V2 are not connected, nor the hidden units among themselves.
+ENCODER_CONNECTIONS = (("input", "input"), ("output", "output"), ("input", "hidden"),
+                       ("output", "hidden"))
 #: Energies closer than this count as a tie.
 TIE = 1e-9
 #: What the paper reports, for the comparison: runs solved, runs made, median cycles
