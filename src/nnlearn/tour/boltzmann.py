@@ -13,7 +13,11 @@ from nnlearn.models.energy.annealing import COMPLETION_SCHEDULE
 from nnlearn.models.energy.binary import binary_states, state_index
 from nnlearn.models.energy.boltzmann_learning import PAPER_1985
 from nnlearn.models.energy.continuous_partition import continuous_partition_function
-from nnlearn.models.energy.encoder import EncoderResult, encoder_experiment
+from nnlearn.models.energy.encoder import (
+    EncoderResult,
+    encoder_experiment,
+    paper_clamp_noise,
+)
 from nnlearn.models.energy.rbm import RBM
 from nnlearn.plots.encoder import encoder_name, learned_code, learning_cycles
 from nnlearn.plots.energy import curves, distribution_bars
@@ -205,7 +209,7 @@ def _encoder_problem(page: Page, main: EncoderResult) -> None:
     page.text("Ackley, Hinton and Sejnowski (1985) tried their learning procedure on "
               f"encoder problems. Two visible groups of {v} units, V1 and V2, can talk "
               f"only through {h} hidden units H: each group is connected within itself and "
-              "to H, the hidden units to each other, and no unit of V1 to any unit of V2. "
+              "to H, and no unit of V1 to any unit of V2 nor any hidden unit to another. "
               f"The machine is shown {v} patterns, equally often, each with one unit of V1 "
               "and the same unit of V2 on. To reproduce them it must pass on through H "
               f"which unit of V1 is on, and {h} binary units have exactly {2 ** h} states: "
@@ -237,8 +241,9 @@ def _four_two_four(page: Page, main: EncoderResult) -> None:
               f"{len(main.solved)} runs, {main.n_solved} are solved within "
               f"{number(main.max_cycles)} cycles, after a median of "
               f"{number(main.median_cycles)} cycles (their codes differ after a median of "
-              f"{number(main.codes_found[1])}); the paper reports {paper_solved} of "
-              f"{paper_runs} runs solved, after a median of about {paper_median} cycles.")
+              f"{number(main.codes_found[1])}); the paper, which asks for the codes "
+              f"alone, reports {paper_solved} of {paper_runs} runs solved, after a median of "
+              f"about {paper_median} cycles.")
     codes = ", ".join("".join(str(int(bit)) for bit in code) for code in main.codes[0])
     tables = {tuple(code.ravel()) for code in main.codes[main.solved]}
     page.text(f"Run 1 is solved after {main.cycles[0]} cycles; its hidden units code the "
@@ -259,6 +264,7 @@ def _four_two_four(page: Page, main: EncoderResult) -> None:
 
 def _looser_and_tighter(page: Page, results: list[EncoderResult]) -> None:
     looser, tighter = results[1:]
+    off_on = paper_clamp_noise(tighter.group_size, tighter.n_hidden)[1]
     page.text(f"The same procedure on a looser encoder and a tighter one: "
               f"{encoder_name(looser)}, {looser.n_hidden} hidden units for "
               f"{looser.group_size} patterns ({2 ** looser.n_hidden} codes to choose from), "
@@ -269,7 +275,9 @@ def _looser_and_tighter(page: Page, results: list[EncoderResult]) -> None:
               f"{2 * tighter.group_size + tighter.n_hidden} units, and a run may take "
               f"thousands of cycles: this chapter makes {len(tighter.solved)} such runs of "
               f"at most {number(tighter.max_cycles)} cycles, where the paper made "
-              f"{tighter.paper[1]}.")
+              f"{tighter.paper[1]}. As in the paper, its noisy clamping turns an off unit on "
+              f"with probability {number(off_on)} only, so that the noise does not swamp a "
+              f"group of {tighter.group_size} units.")
     page.table(("encoder", "runs", "cycles at most", "solved", "median cycles",
                 "completed right (sampled)", "the paper"),
                [_encoder_row(result) for result in results])

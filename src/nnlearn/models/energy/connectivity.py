@@ -8,9 +8,11 @@ Ackley, Hinton and Sejnowski (1985) is
 
 >>> mask, groups = groups_connectivity({"input": 4, "output": 4, "hidden": 2},
 ...     [("input", "input"), ("output", "output"), ("input", "hidden"),
-...      ("output", "hidden"), ("hidden", "hidden")])
->>> groups["hidden"], bool(mask[0, 4]), bool(mask[0, 8]), int(mask.sum()) // 2
-([8, 9], False, True, 29)
+...      ("output", "hidden")])
+>>> groups["hidden"], bool(mask[0, 4]), bool(mask[0, 8]), bool(mask[8, 9])
+([8, 9], False, True, False)
+>>> int(mask.sum()) // 2
+28
 """
 
 from __future__ import annotations
