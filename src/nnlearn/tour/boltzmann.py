@@ -295,7 +295,8 @@ def _looser_and_tighter(page: Page, results: list[EncoderResult]) -> None:
     page.text(f"Of the {len(tighter.solved)} runs of the {encoder_name(tighter)}, {solved} "
               f"solved within {number(tighter.max_cycles)} cycles, against "
               f"{tighter.paper[0]} of {tighter.paper[1]} in the paper"
-              + (f"; the unsolved ones end with codes that take {_in_words(unsolved)} of the "
+              + (f"; {'the unsolved one ends' if len(unsolved) == 1 else 'the unsolved ones end'}"
+                 f" with codes that take {_in_words(unsolved)} of the "
                  f"{2 ** tighter.n_hidden} states of H: some patterns share a code."
                  if unsolved else "."))
     page.figure(learning_cycles(results), "encoder-cycles",
