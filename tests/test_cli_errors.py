@@ -1,18 +1,18 @@
 """Every way ``nnlearn train`` and ``nnlearn predict`` can be given bad input ends in one line
 naming the argument at fault and exit status 2: no traceback, no silent garbage."""
 
-import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
-import zipfile
 
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_files import rewrite
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
@@ -86,14 +86,8 @@ def files(tmp_path_factory):
     listed, features = tmp_path / "listed.nnl", tmp_path / "features.nnl"
     for path, edit in ((listed, lambda d: d.update(metadata=[1, 2])),
                        (features, lambda d: d["metadata"].update(features=3))):
-        contents = {name: zipfile.ZipFile(bare).read(name)
-                    for name in zipfile.ZipFile(bare).namelist()}
-        document = json.loads(contents["nnlearn.json"])
-        edit(document)
-        contents["nnlearn.json"] = json.dumps(document).encode()
-        with zipfile.ZipFile(path, "w") as archive:
-            for name, data in contents.items():
-                archive.writestr(name, data)
+        shutil.copyfile(bare, path)
+        rewrite(path, edit)
     paths.update(model=model, tiny_model=tiny_model, bare=bare, plain=plain, foreign=foreign,
                  unfitted=unfitted,
                  network=network, listed=listed, features=features)

@@ -6,17 +6,16 @@ network's predictions (:mod:`nnlearn.estimators.prediction`) with the estimator'
 whose parts are not nnlearn train's, or do not agree, go through ``nl.load`` and its errors.
 """
 
-import json
 import subprocess
 import sys
 import warnings
-import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_files import rewrite
 
 import nnlearn as nl
 from nnlearn import cli, tabular
@@ -172,18 +171,6 @@ def test_predict_imports_no_scikit_learn(trained):
     assert result.stdout.splitlines()[-1] == "[]"
 
 
-def _rewrite(path, edit):
-    """The model file at ``path`` with its JSON document changed by ``edit``."""
-    with zipfile.ZipFile(path) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
-    document = json.loads(entries["nnlearn.json"])
-    edit(document)
-    entries["nnlearn.json"] = json.dumps(document).encode()
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-
-
 def test_parts_that_disagree_get_nl_loads_error(trained, capsys):
     folder, data, rows, _ = trained
     model = folder / "m.nnl"
@@ -194,7 +181,7 @@ def test_parts_that_disagree_get_nl_loads_error(trained, capsys):
         network = document["object"]["params"]["items"]["steps"][1]["items"][1]
         network["fitted"]["items"]["out_activation_"] = "softmax"  # two classes: logistic
 
-    _rewrite(model, wrong_output)
+    rewrite(model, wrong_output)
     capsys.readouterr()
     assert cli.main(["predict", str(model), str(rows)]) == 2
     assert "fitted attributes disagree: out_activation_='softmax' with 2 classes" in \
