@@ -49,7 +49,8 @@ from nnlearn.checks import check_path
 from nnlearn.estimators import MLPClassifier, MLPRegressor
 from nnlearn.io.atomic import atomic_write
 from nnlearn.io.format import DOCUMENT, FITTED_ATTRIBUTE, FORMAT, HOW_TO_REGISTER, TYPE, VERSION
-from nnlearn.layers.module import LAYERS, Module
+from nnlearn.layers.module import Module
+from nnlearn.layers.registration import LAYERS
 from nnlearn.models import RBM, Adaline, BoltzmannMachine, LogisticNeuron, Perceptron
 from nnlearn.registry import Registry
 

@@ -32,12 +32,12 @@ from nnlearn.io.format import (
     VERSION,
 )
 from nnlearn.layers.module import (
-    LAYERS,
     Module,
     ParameterAllowanceExceeded,
     as_float_dtype,
     parameter_allowance,
 )
+from nnlearn.layers.registration import LAYERS
 from nnlearn.registry import Registry
 
 if TYPE_CHECKING:

@@ -7,13 +7,8 @@ import numpy as np
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import check_real
-from nnlearn.layers.module import (
-    Module,
-    Parameter,
-    check_features,
-    positive_int,
-    register_layer,
-)
+from nnlearn.layers.module import Module, Parameter, check_features, positive_int
+from nnlearn.layers.registration import register_layer
 
 
 @register_layer

@@ -12,13 +12,8 @@ from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import check_integer
 from nnlearn.equations import implements
-from nnlearn.layers.module import (
-    Module,
-    Parameter,
-    check_features,
-    positive_int,
-    register_layer,
-)
+from nnlearn.layers.module import Module, Parameter, check_features, positive_int
+from nnlearn.layers.registration import register_layer
 
 TEST = "tests/test_layers_torch.py"
 

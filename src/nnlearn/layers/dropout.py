@@ -6,7 +6,8 @@ import numpy as np
 
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.init import rng_from
-from nnlearn.layers.module import Module, register_layer
+from nnlearn.layers.module import Module
+from nnlearn.layers.registration import register_layer
 
 
 @register_layer

@@ -11,8 +11,8 @@ from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import check_real
 from nnlearn.equations import implements
-from nnlearn.layers.module import register_layer
 from nnlearn.layers.recurrent import Recurrent
+from nnlearn.layers.registration import register_layer
 from nnlearn.layers.sequence import Cell, State, Weights
 
 TEST = "tests/test_recurrent_lstm.py"

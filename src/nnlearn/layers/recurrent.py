@@ -28,7 +28,8 @@ from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import check_integer, check_real, check_real_array
 from nnlearn.equations import implements
 from nnlearn.layers.dropout import dropout
-from nnlearn.layers.module import Module, Parameter, register_layer
+from nnlearn.layers.module import Module, Parameter
+from nnlearn.layers.registration import register_layer
 from nnlearn.layers.sequence import Cell, State, Weights, sequence, unroll
 
 TEST = "tests/test_recurrent_stacked.py"

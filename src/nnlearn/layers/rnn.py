@@ -10,8 +10,9 @@ from nnlearn import activations
 from nnlearn.autodiff import ops
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.equations import implements
-from nnlearn.layers.module import Parameter, register_layer
+from nnlearn.layers.module import Parameter
 from nnlearn.layers.recurrent import Recurrent, check_flag
+from nnlearn.layers.registration import register_layer
 from nnlearn.layers.sequence import Cell, State, Weights, unroll
 
 TEST = "tests/test_recurrent_rnn.py"
