@@ -122,3 +122,55 @@ def test_ctrl_c_during_the_first_compilation_waits_for_it_to_finish(tmp_path):
                             env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["interrupted", "1", "6.0"]
+
+
+CALLER = """
+import numpy as np
+from nnlearn.compiled import compiled
+from probe import helpers
+from probe.helpers import plus
+
+@compiled
+def caller(x):
+    return plus(x) * 10 + helpers.minus(x)
+"""
+
+HELPERS = """
+from nnlearn.compiled import compiled
+
+@compiled
+def plus(x):
+    return x + {plus}
+
+@compiled
+def minus(x):
+    return x - {minus}
+"""
+
+RUN = ("from probe.caller import caller; print(caller(1.0), "
+       "sum(caller.stats.cache_hits.values()))")
+
+
+def test_a_loop_compiles_again_when_a_loop_it_calls_changes_in_another_file(tmp_path):
+    """Numba's own cache key is the loop's file alone: without nnlearn's stamp the caller
+    kept the helpers' old machine code after the helpers' file changed."""
+    package = tmp_path / "probe"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "caller.py").write_text(CALLER)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+
+    def run(plus, minus):
+        (package / "helpers.py").write_text(HELPERS.format(plus=plus, minus=minus))
+        result = subprocess.run([sys.executable, "-c", RUN], capture_output=True, text=True,
+                                env=env, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
+        value, hits = result.stdout.split()
+        return float(value), int(hits)
+
+    assert run(1, 1) == (20.0, 0)  # compiled and cached
+    assert run(1, 1) == (20.0, 1)  # loaded from the cache
+    assert run(2, 1) == (30.0, 0)  # plus changed, a name the caller imported
+    assert run(2, 5) == (26.0, 0)  # minus changed, an attribute of the module it imported
+    assert run(2, 5) == (26.0, 1)

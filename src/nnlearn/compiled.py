@@ -7,7 +7,9 @@ over the arrays per operation (a dozen for Adam), where one pass does it all. Su
 are written in plain Python over arrays, beside the rule they implement (the perceptron's
 epoch, Adam's pass, ReLU, the Hopfield sweep), and :func:`compiled` turns them into
 machine code with Numba on their first call (cached on disk, so later runs skip the
-compilation; Numba itself loads then, so ``import nnlearn`` does not pay for it). This module
+compilation, and compile again when the loop or a loop it calls changes:
+:mod:`nnlearn.compiled_cache`; Numba itself loads then, so ``import nnlearn`` does not pay
+for it). This module
 holds that decorator, :func:`overload` for helpers with a form per argument type, and the
 small helpers the loops share.
 """
@@ -135,6 +137,10 @@ def _dispatcher(function: Callable[..., Any]) -> Any:
         dispatcher = numba.njit(cache=True, **options)(function)
     except RuntimeError:  # nowhere writable to cache (read-only install, no home): compile per run
         dispatcher = numba.njit(**options)(function)
+    else:
+        from nnlearn.compiled_cache import stamp_dependencies
+
+        stamp_dependencies(dispatcher, function)  # a change to a loop it calls compiles it again
     # Numba calls this (by name) when no machine code fits the arguments yet.
     dispatcher._compile_for_args = _holding_ctrl_c(dispatcher._compile_for_args)
     return dispatcher
