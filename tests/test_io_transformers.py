@@ -143,6 +143,17 @@ HOSTILE = [
      "names an unknown estimator 'Pickler'; this nnlearn knows .*ColumnTransformer"),
     ("an unknown dtype", lambda d: _state(d, _fitted_transformer(0, 0))["_fit_dtype"].update(
         name="V8"), "the dtype 'V8'; nnlearn files name"),
+    # found by changing one value of a model file at a time (test_predict_from_parts)
+    ("_fill_dtype a list", lambda d: _state(d, _fitted_transformer(0, 0)).update(
+        _fill_dtype=[]), "_fill_dtype must be a dtype"),
+    ("_precomputed a list", lambda d: _state(d, _fitted_transformer(2)).update(
+        _precomputed=[1, 2]), "_precomputed must be true or false"),
+    ("the encoder's dtype a list", lambda d: _fitted_transformer(1, 1)(d["object"])["params"][
+        "items"].update(dtype=[]), "dtype must be a NumPy number type, got"),
+    ("a sparse output", lambda d: _state(d).update(sparse_output_=True),
+     "false where sparse_threshold is 0"),
+    ("no jobs", lambda d: d["object"]["params"]["items"].update(n_jobs=0),
+     "n_jobs must not be 0"),
 ]
 
 

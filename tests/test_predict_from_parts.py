@@ -6,6 +6,7 @@ network's predictions (:mod:`nnlearn.estimators.prediction`) with the estimator'
 whose parts are not nnlearn train's, or do not agree, go through ``nl.load`` and its errors.
 """
 
+import json
 import subprocess
 import sys
 import warnings
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_files import rewrite
+from model_files import entries, rewrite, write_entries
 
 import nnlearn as nl
 from nnlearn import cli, tabular
@@ -202,3 +203,80 @@ def test_a_model_saved_alone_from_python_still_predicts(tmp_path, capsys):
         assert cli.main(["predict", str(path), str(rows)]) == 0
         printed = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
         np.testing.assert_array_equal(printed["prediction"].to_numpy(), model.predict(X))
+
+
+MUTATIONS = [None, [], [1, 2], "x", -1, 0, 2.5, 1e308, True, {"$type": "dict", "items": {}}]
+
+
+def _leaves(node, path=()):
+    """The paths of the values in a JSON document (not its "$type" tags)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) \
+        if isinstance(node, list) else ()
+    for key, value in items:
+        if key == "$type":
+            continue
+        yield (*path, key)
+        yield from _leaves(value, (*path, key))
+
+
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mutations")
+    rng = np.random.default_rng(3)
+    n = 120
+    frame = pd.DataFrame({"size": rng.normal(10, 3, n), "colour": rng.choice(["r", "g", "b"], n)})
+    frame.loc[::7, "size"] = np.nan
+    frame["label"] = np.where(frame["size"].fillna(10) + (frame.colour == "r") * 3 > 11, "a", "b")
+    frame.to_csv(folder / "data.csv", index=False)
+    new = frame.drop(columns="label").head(20)
+    new.to_csv(folder / "rows.csv", index=False)
+    assert cli.main(["train", str(folder / "data.csv"), "--target", "label", "--epochs", "5",
+                     "--out", str(folder / "model.nnl")]) == 0
+    return folder, new
+
+
+@settings(max_examples=60, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_changed_model_file_is_applied_as_nl_load_reads_it_or_refused(saved_model, capsys,
+                                                                         data):
+    """Whatever one value of the file's document becomes, predict either exits 2 with one
+    line, or predicts what the Pipeline nl.load builds from the file predicts, or, where
+    nl.load refuses a value that predicting does not use (a parameter such as ``verbose``,
+    the unfitted copy of the transformers), what the unchanged file predicts."""
+    folder, new = saved_model
+    model, changed = folder / "model.nnl", folder / "changed.nnl"
+    document = json.loads(entries(model)["nnlearn.json"])
+    where = data.draw(st.sampled_from(list(_leaves(document))))
+    value = data.draw(st.sampled_from(MUTATIONS))
+    node = document
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    contents = entries(model)
+    contents["nnlearn.json"] = json.dumps(document).encode()
+    write_entries(changed, contents)
+    capsys.readouterr()
+    status = cli.main(["predict", str(changed), str(folder / "rows.csv")])
+    out, err = capsys.readouterr()
+    if status != 0:
+        assert status == 2 and err.startswith("nnlearn: error: ") and err.count("\n") == 1
+        return
+    try:
+        pipeline = nl.load(changed)
+    except nl.io.FileFormatError:
+        pipeline = nl.load(model)
+    with warnings.catch_warnings(action="ignore"):
+        expected = pipeline.predict(tabular.Columns.of(pipeline[0]).prepare(new, "DATA"))
+    printed = pd.read_csv(pd.io.common.StringIO(out)).iloc[:, 0].to_numpy()
+    np.testing.assert_array_equal(printed, expected)
+
+
+def test_classes_that_are_not_an_array_are_refused(tmp_path):
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    estimator = MLPClassifier((3,), max_iter=5, random_state=0).fit(X, X[:, 0] > 0)
+    nl.save(estimator, tmp_path / "m.nnl")
+    rewrite(tmp_path / "m.nnl", lambda d: d["object"]["fitted"]["items"].update(classes_=[1, 2]))
+    assert fitted_network(load_parts(tmp_path / "m.nnl")[0]) is None
+    with pytest.raises(nl.io.FileFormatError, match="classes_ must be at least two distinct"):
+        nl.load(tmp_path / "m.nnl")

@@ -86,10 +86,18 @@ def _load_predictor(path: str) -> tuple[Any, Any, dict[str, Any]]:
 
 def _from_parts(parts: Any) -> tuple[Any, Any] | None:
     """(preprocessing, network) of nnlearn train's model, or (None, network) of an MLP saved
-    alone, from their parts; None for any other model, or parts that do not pass the checks."""
+    alone, from their parts; None for any other model, or parts that do not pass the checks
+    (whatever they hold: ``nl.load`` then says what is wrong)."""
+    try:
+        return _checked_parts(parts)
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError):
+        return None
+
+
+def _checked_parts(parts: Any) -> tuple[Any, Any] | None:
     from nnlearn.estimators.prediction import fitted_network
     from nnlearn.io.format import by_this_scikit_learn
-    from nnlearn.tabular import FittedPreprocessing, OtherPreprocessing
+    from nnlearn.tabular import FittedPreprocessing
 
     if getattr(parts, "name", None) != "Pipeline":
         network = fitted_network(parts)
@@ -101,10 +109,7 @@ def _from_parts(parts: Any) -> tuple[Any, Any] | None:
     (_, preprocessing), (_, estimator) = steps
     if not all(by_this_scikit_learn(library) for library in _libraries(preprocessing)):
         return None
-    try:
-        fitted = FittedPreprocessing.of(preprocessing)
-    except OtherPreprocessing:
-        return None
+    fitted = FittedPreprocessing.of(preprocessing)  # or OtherPreprocessing, a ValueError
     network = fitted_network(estimator)
     if network is None or network.n_features_in_ != fitted.n_inputs:
         return None

@@ -50,9 +50,10 @@ def check_output_state(estimator: Any, classifier: bool) -> None:
             raise ValueError(f"out_activation_ must be 'identity', got "
                              f"{estimator.out_activation_!r}")
         return
-    classes = np.asarray(estimator.classes_)
+    classes = estimator.classes_
     k, outputs = len(classes), estimator.n_outputs_
-    if classes.ndim != 1 or k < 2 or len(np.unique(classes)) != k:
+    if not isinstance(classes, np.ndarray) or classes.ndim != 1 or k < 2 or \
+            len(np.unique(classes)) != k:
         raise ValueError(f"classes_ must be at least two distinct labels, got {classes!r}")
     valid = {"softmax": k > 2 and outputs == k,  # one label of k > 2 classes
              "logistic": (k == 2 and outputs == 1)  # one label of two classes

@@ -140,6 +140,8 @@ def _check_imputer(imputer: SimpleImputer) -> None:
     _require(_is_vector(imputer.statistics_, n, "biufO"),
              f"statistics_ must be {n} values, got {describe(imputer.statistics_)}")
     _require(isinstance(imputer._fit_dtype, np.dtype), "_fit_dtype must be a dtype")
+    _require(isinstance(getattr(imputer, "_fill_dtype", imputer._fit_dtype), np.dtype),
+             "_fill_dtype must be a dtype")
     indicator = imputer.indicator_
     if imputer.add_indicator:
         _require(isinstance(indicator, MissingIndicator) and indicator.n_features_in_ == n,
@@ -159,6 +161,7 @@ def _check_indicator(indicator: MissingIndicator) -> None:
     _require(indicator.features != "all" or np.array_equal(features, np.arange(n)),
              "features is 'all', but features_ does not list every column")
     _require(indicator._n_features == n, f"_n_features must be {n}")
+    _require(isinstance(indicator._precomputed, bool), "_precomputed must be true or false")
 
 
 @_checks(OneHotEncoder)
@@ -176,6 +179,8 @@ def _check_encoder(encoder: OneHotEncoder) -> None:
              "nnlearn files hold OneHotEncoders that drop no category")
     widths = [c.size for c in categories]
     _require(encoder._n_features_outs == widths, f"_n_features_outs must be {widths}")
+    _require(isinstance(encoder.dtype, type) and issubclass(encoder.dtype, np.number),
+             f"dtype must be a NumPy number type, got {describe(encoder.dtype)}")
 
 
 def _column_indices(columns: Any, names: np.ndarray | None, n: int) -> list[int]:
@@ -229,7 +234,10 @@ def _check_column_transformer(ct: ColumnTransformer) -> None:
             slices[name], start = slice(start, start + width), start + width
     slices.update((name, slice(0, 0)) for name in [*given, "remainder"] if name not in slices)
     _require(ct.output_indices_ == slices, f"output_indices_ must be {slices}")
-    _require(isinstance(ct.sparse_output_, bool), "sparse_output_ must be true or false")
+    _require(isinstance(ct.sparse_output_, bool) and (ct.sparse_threshold > 0
+                                                      or not ct.sparse_output_),
+             "sparse_output_ must be true or false, and false where sparse_threshold is 0")
+    _require(ct.n_jobs != 0, "n_jobs must not be 0")
 
 
 @_checks(Pipeline)

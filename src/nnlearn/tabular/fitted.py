@@ -116,16 +116,18 @@ class FittedPreprocessing:
         if "categories" in steps:
             imputer, encoder = steps["categories"]
             most_frequent = _texts(imputer.statistics_, "statistics_")
-            categories = list(encoder.categories_)
+            for known in encoder.categories_:
+                values = _texts(known, "categories_")
+                if len(set(values)) != len(values):
+                    raise OtherPreprocessing("the encoder's categories_ repeat a category")
+                categories.append(np.array(values, dtype=object))
             if len(most_frequent) != len(columns.categories) or \
                     len(categories) != len(columns.categories):
                 raise OtherPreprocessing("the category columns' arrays do not fit their columns")
-            for known in categories:
-                _texts(known, "categories_")
-                if len(set(known.tolist())) != len(known):
-                    raise OtherPreprocessing("the encoder's categories_ repeat a category")
         if "missing" in steps:
             (indicator,) = steps["missing"]
+            if getattr(indicator, "_precomputed", False) is not False:
+                raise OtherPreprocessing("the missing-value indicator takes masks, not values")
             features = np.asarray(indicator.features_)
             if not np.array_equal(features, np.arange(len(columns.missing))):
                 raise OtherPreprocessing("the missing-value indicator does not cover its columns")
