@@ -7,6 +7,7 @@ whose parts are not nnlearn train's, or do not agree, go through ``nl.load`` and
 """
 
 import json
+import re
 import subprocess
 import sys
 import warnings
@@ -20,6 +21,7 @@ from model_files import entries, rewrite, write_entries
 
 import nnlearn as nl
 from nnlearn import cli, tabular
+from nnlearn.csv_commands.predict import _from_parts
 from nnlearn.estimators import MLPClassifier, MLPRegressor
 from nnlearn.estimators.prediction import FittedClassifier, FittedRegressor, fitted_network
 from nnlearn.io.model_reader import load_parts
@@ -280,3 +282,41 @@ def test_classes_that_are_not_an_array_are_refused(tmp_path):
     assert fitted_network(load_parts(tmp_path / "m.nnl")[0]) is None
     with pytest.raises(nl.io.FileFormatError, match="classes_ must be at least two distinct"):
         nl.load(tmp_path / "m.nnl")
+
+
+def _preprocessing(document):
+    return document["object"]["params"]["items"]["steps"][0]["items"][1]
+
+
+def _fitted_indicator(document):
+    ct = _preprocessing(document)["fitted"]["items"]["transformers_"]
+    (indicator,) = [t["items"][1] for t in ct if t["items"][0] == "missing"]
+    return indicator["fitted"]["items"]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda d: _preprocessing(d).update(library="scikit-learn 0.1.0"),
+     r"it was saved by 'scikit-learn 0.1.0'"),
+    (lambda d: _fitted_indicator(d).update(_precomputed=True),
+     "did not make \\(the missing-value indicator takes masks, not values\\)"),
+], ids=["another scikit-learn", "an indicator of masks"])
+def test_parts_predict_cannot_apply_get_nl_loads_reading(saved_model, tmp_path, capsys, edit,
+                                                         message):
+    """Parts the fast path does not apply go to nl.load, whose error the command prints."""
+    folder, _ = saved_model
+    changed = tmp_path / "changed.nnl"
+    write_entries(changed, entries(folder / "model.nnl"))
+    rewrite(changed, edit)
+    assert _from_parts(load_parts(changed)[0]) is None
+    capsys.readouterr()
+    assert cli.main(["predict", str(changed), str(folder / "rows.csv")]) == 2
+    assert re.search(message, capsys.readouterr().err)
+
+
+def test_a_network_of_another_width_than_the_preprocessing_goes_to_nl_load(saved_model):
+    folder, _ = saved_model
+    parts = load_parts(folder / "model.nnl")[0]
+    assert _from_parts(parts) is not None
+    network = parts.params["steps"][1][1]
+    network.fitted["n_features_in_"] += 1  # no longer the preprocessing's width
+    assert _from_parts(parts) is None

@@ -20,6 +20,7 @@ from nnlearn.estimators import prediction
 from nnlearn.estimators.mlp import BaseMLP
 from nnlearn.estimators.params import check_class_weight, extended_init
 from nnlearn.estimators.probabilities import log_probabilities, probabilities
+from nnlearn.estimators.state import check_classifier_outputs
 from nnlearn.train import loss_targets
 
 
@@ -206,11 +207,14 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def _split_labels(self, y: np.ndarray) -> np.ndarray | None:
         return None if y.ndim == 2 and y.shape[1] > 1 else column_or_1d(y)
 
+    def _check_fitted_attributes(self) -> None:
+        super()._check_fitted_attributes()
+        check_classifier_outputs(self)
+
     # ----- prediction ----------------------------------------------------------------
     def decision_function(self, X: ArrayLike) -> np.ndarray:
         """The logits: shape (n_samples,) for two classes, else (n_samples, n_outputs)."""
-        output = self._forward(X)
-        return output.ravel() if output.shape[1] == 1 else output
+        return prediction.one_column_as_vector(self._forward(X))
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
         """P(class | x): [1 − σ(z), σ(z)] for two classes, softmax(z) for more, σ(z) of each

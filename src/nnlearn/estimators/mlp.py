@@ -20,14 +20,14 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from nnlearn.autodiff.tensor import Tensor
 from nnlearn.checks import naming
 from nnlearn.estimators import inputs, network, prediction
 from nnlearn.estimators.params import Settings, check_params
-from nnlearn.estimators.state import check_fitted_state, check_output_state
+from nnlearn.estimators.state import check_fitted_state
 from nnlearn.estimators.training import fit_lbfgs, fit_stochastic
 from nnlearn.init import rng_from
 from nnlearn.train.data import check_sample_weight, is_sparse
@@ -314,7 +314,6 @@ class BaseMLP(BaseEstimator):
         """A ``ValueError`` unless the fitted attributes agree with each other and with the
         parameters (``nnlearn.load`` calls this before it returns a loaded estimator)."""
         check_fitted_state(self, check_params(self))
-        check_output_state(self, classifier=is_classifier(self))
 
     # ----- prediction ----------------------------------------------------------------
     def _forward(self, X: ArrayLike) -> np.ndarray:

@@ -20,7 +20,11 @@ import numpy as np
 
 from nnlearn.autodiff.tensor import Tensor, no_grad
 from nnlearn.estimators.params import check_params
-from nnlearn.estimators.state import check_fitted_state, check_output_state
+from nnlearn.estimators.state import (
+    check_classifier_outputs,
+    check_fitted_state,
+    check_regressor_outputs,
+)
 from nnlearn.layers import Sequential
 from nnlearn.train.data import is_sparse
 
@@ -52,6 +56,12 @@ def network_output(model: Sequential, X: np.ndarray, mean: np.ndarray | None,
         return model(Tensor(standardized(X, mean, scale, dtype_of(model)))).data
 
 
+def one_column_as_vector(output: np.ndarray) -> np.ndarray:
+    """Outputs of shape (n_samples, 1) as a vector of shape (n_samples,), as scikit-learn
+    gives one output (a regressor's, two classes' logit); several columns unchanged."""
+    return output.ravel() if output.shape[1] == 1 else output
+
+
 def is_multilabel(out_activation: str, n_outputs: int) -> bool:
     """Whether a classifier gives several labels per sample: one σ(z) per label."""
     return out_activation == "logistic" and n_outputs > 1
@@ -79,8 +89,7 @@ class FittedRegressor:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """ŷ: shape (n_samples,) for one output, else (n_samples, n_outputs)."""
-        output = self._outputs(X)
-        return output.ravel() if output.shape[1] == 1 else output
+        return one_column_as_vector(self._outputs(X))
 
 
 class FittedClassifier(FittedRegressor):
@@ -101,8 +110,9 @@ class FittedClassifier(FittedRegressor):
         return labels(self._outputs(X), self.classes_, self.multilabel)
 
 
-#: The predictions of each MLP estimator, by its class name.
-FITTED = {"MLPClassifier": FittedClassifier, "MLPRegressor": FittedRegressor}
+#: The prediction of each MLP estimator and the check of its outputs, by its class name.
+FITTED = {"MLPClassifier": (FittedClassifier, check_classifier_outputs),
+          "MLPRegressor": (FittedRegressor, check_regressor_outputs)}
 
 
 def fitted_network(parts: Any) -> FittedClassifier | FittedRegressor | None:
@@ -110,12 +120,13 @@ def fitted_network(parts: Any) -> FittedClassifier | FittedRegressor | None:
     parameters and fitted attributes, read as attributes), once they are checked as
     ``nnlearn.load`` checks a loaded estimator's; None if they are another estimator's, or
     do not pass the checks (``nnlearn.load`` then says why)."""
-    fitted = FITTED.get(getattr(parts, "name", None))
-    if fitted is None:
+    name = getattr(parts, "name", None)
+    if not isinstance(name, str) or name not in FITTED:
         return None
+    fitted, check_outputs = FITTED[name]
     try:
         check_fitted_state(parts, check_params(parts))
-        check_output_state(parts, classifier=fitted is FittedClassifier)
+        check_outputs(parts)
     except (ValueError, TypeError, AttributeError):
         return None
     return fitted(parts)

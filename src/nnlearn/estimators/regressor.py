@@ -10,7 +10,9 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
+from nnlearn.estimators import prediction
 from nnlearn.estimators.mlp import BaseMLP
+from nnlearn.estimators.state import check_regressor_outputs
 
 
 class MLPRegressor(RegressorMixin, BaseMLP):
@@ -71,17 +73,20 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     def _loss_scale(self) -> float:
         return 1 / self.n_outputs_
 
+    def _check_fitted_attributes(self) -> None:
+        super()._check_fitted_attributes()
+        check_regressor_outputs(self)
+
     def predict(self, X: ArrayLike) -> np.ndarray:
         """ŷ: shape (n_samples,) for one output, else (n_samples, n_outputs)."""
-        output = self._forward(X)
-        return output.ravel() if output.shape[1] == 1 else output
+        return prediction.one_column_as_vector(self._forward(X))
 
     def _validation_score(self, X: Any, y: np.ndarray, weights: np.ndarray | None) -> float:
         output = self._outputs(X)
         if not np.isfinite(output).all():
             return float("nan")
-        predicted = output.ravel() if output.shape[1] == 1 else output
-        return float(r2_score(y, predicted, sample_weight=weights))
+        return float(r2_score(y, prediction.one_column_as_vector(output),
+                              sample_weight=weights))
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

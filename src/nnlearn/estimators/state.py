@@ -41,15 +41,16 @@ def check_fitted_state(estimator: Any, settings: Settings) -> None:
     _check_stopping_state(estimator)
 
 
-def check_output_state(estimator: Any, classifier: bool) -> None:
-    """A ``ValueError`` unless the output layer's activation fits the estimator: identity
-    for a regressor; for a classifier, softmax over k > 2 classes, or the logistic σ of one
-    output for two classes or of one output per label of k labels."""
-    if not classifier:
-        if estimator.out_activation_ != "identity":
-            raise ValueError(f"out_activation_ must be 'identity', got "
-                             f"{estimator.out_activation_!r}")
-        return
+def check_regressor_outputs(estimator: Any) -> None:
+    """A ``ValueError`` unless a regressor's output layer is the identity."""
+    if estimator.out_activation_ != "identity":
+        raise ValueError(f"out_activation_ must be 'identity', got {estimator.out_activation_!r}")
+
+
+def check_classifier_outputs(estimator: Any) -> None:
+    """A ``ValueError`` unless a classifier's classes and output layer fit together: softmax
+    over k > 2 classes, or the logistic σ of one output for two classes or of one output per
+    label of k labels."""
     classes = estimator.classes_
     k, outputs = len(classes), estimator.n_outputs_
     if not isinstance(classes, np.ndarray) or classes.ndim != 1 or k < 2 or \

@@ -107,7 +107,7 @@ class FittedPreprocessing:
         medians, means, scales = (np.empty(0),) * 3
         if "numbers" in steps:
             imputer, scaler = steps["numbers"]
-            medians, means, scales = (_numbers(getattr(part, key), key, n_numbers)
+            medians, means, scales = (_finite_vector(getattr(part, key), key, n_numbers)
                                       for part, key in ((imputer, "statistics_"),
                                                         (scaler, "mean_"), (scaler, "scale_")))
             if not (scales > 0).all():
@@ -205,11 +205,14 @@ def _check_form(obj: Any, name: str, params: dict[str, Any], where: str) -> None
             raise OtherPreprocessing(f"{where} has {key}={given.get(key)!r}, not {value!r}")
 
 
-def _same(a: Any, b: Any) -> bool:
-    """a and b are the same parameter value (NaN is NaN; a dtype is its scalar type)."""
-    if isinstance(a, float) and isinstance(b, float) and a != a and b != b:
-        return True
-    return type(a) is type(b) and bool(a == b) if not isinstance(b, type) else a is b
+def _same(found: Any, expected: Any) -> bool:
+    """``found`` is the parameter value ``expected`` (NaN is NaN; a dtype, given as its
+    scalar type, is that very type)."""
+    if isinstance(expected, type):
+        return found is expected
+    if isinstance(expected, float) and math.isnan(expected):
+        return isinstance(found, float) and math.isnan(found)
+    return type(found) is type(expected) and bool(found == expected)
 
 
 def _checked_steps(kind: str, transformer: Any, selected: list[str]) -> list[Any]:
@@ -233,7 +236,7 @@ def _checked_steps(kind: str, transformer: Any, selected: list[str]) -> list[Any
     return steps
 
 
-def _numbers(values: Any, name: str, n: int) -> np.ndarray:
+def _finite_vector(values: Any, name: str, n: int) -> np.ndarray:
     values = np.asarray(values)
     if values.dtype != np.float64 or values.shape != (n,) or not np.isfinite(values).all():
         raise OtherPreprocessing(f"{name} is not {n} finite float64 values")
