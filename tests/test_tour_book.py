@@ -509,7 +509,7 @@ def test_modern_retrieval_counts_in_the_text_are_read_off_the_curves(book):
 
 
 def encoder_table(book) -> dict[str, list[str]]:
-    return {row[0]: row[1:] for row in table_with(book, "boltzmann", "the paper")}
+    return {row[0]: row[1:] for row in table_with(book, "boltzmann", "the paper (distinct codes)")}
 
 
 def test_the_encoder_procedure_in_the_text_is_the_preset_and_its_equations(book):

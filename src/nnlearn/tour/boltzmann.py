@@ -279,7 +279,7 @@ def _looser_and_tighter(page: Page, results: list[EncoderResult]) -> None:
               f"with probability {number(off_on)} only, so that the noise does not swamp a "
               f"group of {tighter.group_size} units.")
     page.table(("encoder", "runs", "cycles at most", "solved", "median cycles",
-                "completed right (sampled)", "the paper"),
+                "completed right (sampled)", "the paper (distinct codes)"),
                [_encoder_row(result) for result in results])
     separated = _min_hamming_distance(looser.codes[looser.solved]) >= 2
     page.text(f"The {encoder_name(looser)} runs are solved after a median of "
